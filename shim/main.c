@@ -1,0 +1,213 @@
+/* hardrun: a drop-in runc that hardens what it starts.
+ *
+ * main() is the only place that prints and exits. It parses the command
+ * line, hardens the commands that start processes, and execs the real
+ * runtime with the arguments it received. */
+#include "config.h"
+#include "cleanup.h"
+#include "cmdline.h"
+#include "error.h"
+#include "harden.h"
+#include "json.h"
+#include "log.h"
+#include "runtime.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: hardrun [HARDRUN OPTIONS] [RUNC GLOBAL OPTIONS] COMMAND [ARGS...]\n"
+           "\n"
+           "hardrun is used in place of runc. On create, run, restore and exec it\n"
+           "hardens the container's spec, then executes the real runtime (runc or\n"
+           "crun) with the same arguments. Every other command passes through.\n"
+           "\n"
+           "hardrun options (anywhere before COMMAND; never passed to the runtime):\n"
+           "  --hardrun-profile NAME   hardening profile (default: restricted;\n"
+           "                           built in: restricted, baseline, audit, privileged)\n"
+           "  --hardrun-policy FILE    policy file (default: %s)\n"
+           "  --hardrun-runtime PATH   the real runtime (default: search PATH for runc, then crun)\n"
+           "  --hardrun-help           this text\n"
+           "\n"
+           "Invoked as hardrun-NAME (a symlink), hardrun selects profile NAME.\n"
+           "\n"
+           "hardrun's own commands:\n"
+           "  hardrun explain [--json] BUNDLE|CONFIG   what hardrun would change, without running\n"
+           "  hardrun policy check [FILE]              validate a policy and its profiles\n"
+           "  hardrun policy show [PROFILE]            print the effective profile\n"
+           "\n"
+           "Exit status: the runtime's; 1 when hardrun refuses or fails before it.\n"
+           "See hardrun(8).\n",
+           HARDRUN_POLICY_FILE);
+}
+
+/* Reports ERR where the engine reads it: runc's --log file in runc's format,
+ * and stderr. */
+static int
+report_error (const struct hr_cmdline *cmd, const struct hr_error *err)
+{
+  char msg[HR_ERROR_MSG_MAX + 16];
+  snprintf (msg, sizeof msg, "hardrun: %s", err->msg[0] ? err->msg : strerror (err->code));
+  if (cmd)
+    {
+      struct hr_log log = { .path = cmd->log, .json = cmd->log_format && strcmp (cmd->log_format, "json") == 0 };
+      hr_log_write (&log, HR_LOG_ERROR, msg);
+    }
+  fprintf (stderr, "%s\n", msg);
+  return 1;
+}
+
+static void
+warn_findings (const struct hr_cmdline *cmd, const struct hr_settings *s, const struct hr_report *rep)
+{
+  if (cmd->log == NULL || rep->n == 0)
+    return;
+  char msg[2048];
+  size_t off = (size_t) snprintf (msg, sizeof msg, "hardrun: profile \"%s\" (%s): ", s->profile.name,
+                                  s->profile_rule);
+  size_t changed = 0, audited = 0;
+  for (size_t i = 0; i < rep->n; i++)
+    {
+      if (rep->items[i].action == HR_ACT_CHANGED)
+        changed++;
+      else if (rep->items[i].action == HR_ACT_AUDIT)
+        audited++;
+    }
+  snprintf (msg + off, sizeof msg - off, "%zu change(s), %zu audit finding(s)", changed, audited);
+  struct hr_log log = { .path = cmd->log, .json = cmd->log_format && strcmp (cmd->log_format, "json") == 0 };
+  hr_log_write (&log, HR_LOG_WARNING, msg);
+}
+
+static int
+exec_runtime (const struct hr_cmdline *cmd, const char *from_policy, struct hr_error *err)
+{
+  char path[PATH_MAX];
+  int r = hr_runtime_find (cmd->runtime, from_policy, path, sizeof path, NULL, err);
+  if (r < 0)
+    return r;
+  fflush (NULL);
+  return hr_runtime_exec (path, cmd->runtime_argv, err);
+}
+
+/* "hardrun features": the runtime's features with hardrun's annotations. */
+static int
+features (const struct hr_cmdline *cmd, struct hr_error *err)
+{
+  char path[PATH_MAX];
+  int r = hr_runtime_find (cmd->runtime, NULL, path, sizeof path, NULL, err);
+  if (r < 0)
+    return r;
+  cleanup_free char *out = NULL;
+  size_t len = 0;
+  int status = hr_runtime_capture (path, cmd->runtime_argv, HR_JSON_MAX_BYTES, &out, &len, err);
+  if (status < 0)
+    return status;
+  if (status != 0)
+    {
+      fwrite (out, 1, len, stdout);
+      return hr_error_set (err, EIO, "\"%s features\" exited with status %d", path, status);
+    }
+  cleanup_json struct hr_json *doc = NULL;
+  r = hr_json_parse (out, len, "runtime features", &doc, err);
+  if (r < 0)
+    return r;
+  struct hr_json *ann = hr_json_ensure_object (doc, "annotations");
+  if (ann == NULL)
+    return hr_error_set (err, EINVAL, "runtime features: \"annotations\" is not an object");
+  if ((r = hr_json_set (ann, "io.hardrun.version", hr_json_new_string (PACKAGE_VERSION), err)) < 0
+      || (r = hr_json_set (ann, "io.hardrun.runtime", hr_json_new_string (path), err)) < 0)
+    return r;
+  cleanup_free char *json = NULL;
+  r = hr_json_serialize (doc, true, &json, &len, err);
+  if (r < 0)
+    return r;
+  fwrite (json, 1, len, stdout);
+  fputc ('\n', stdout);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct hr_error err = { 0 };
+  struct hr_cmdline cmd;
+
+  if (hr_cmdline_parse (argc, argv, &cmd, &err) < 0)
+    return report_error (NULL, &err);
+
+  if (cmd.hardrun_help)
+    {
+      usage (stdout);
+      hr_cmdline_free (&cmd);
+      return 0;
+    }
+  if (getenv (HR_LOOP_GUARD_ENV))
+    {
+      hr_error_set (&err, ELOOP, "started by itself: the runtime path leads back to hardrun "
+                    "(set --hardrun-runtime to the real runc or crun)");
+      return report_error (&cmd, &err);
+    }
+
+  int r = 0;
+  if (cmd.command == HR_CMD_NONE && cmd.version)
+    {
+      printf ("hardrun version %s\n", PACKAGE_VERSION);
+      r = exec_runtime (&cmd, NULL, &err);
+    }
+  else if (cmd.command == HR_CMD_NONE && cmd.help)
+    {
+      usage (stdout);
+      printf ("\nThe runtime's own help follows.\n\n");
+      r = exec_runtime (&cmd, NULL, &err);
+    }
+  else if (cmd.command == HR_CMD_FEATURES && !cmd.command_help && !cmd.usage_error)
+    {
+      r = features (&cmd, &err);
+      if (r == 0)
+        {
+          hr_cmdline_free (&cmd);
+          return 0;
+        }
+    }
+  else if (hr_command_hardens (cmd.command) && !cmd.command_help)
+    {
+      if (cmd.usage_error)
+        r = hr_error_set (&err, EINVAL, "%s: %s", cmd.command_name, cmd.usage_message);
+      else if (cmd.command != HR_CMD_EXEC && cmd.n_args != 1)
+        r = hr_error_set (&err, EINVAL, "\"%s\" requires exactly 1 argument (the container ID), got %zu",
+                          cmd.command_name, cmd.n_args);
+      else if (cmd.command == HR_CMD_EXEC)
+        r = hr_error_set (&err, ENOTSUP, "exec: not hardened yet");
+      else
+        {
+          struct hr_settings s;
+          struct hr_report rep = { 0 };
+          r = hr_settings_load (&cmd, &s, &err);
+          if (r == 0)
+            {
+              r = hr_harden_bundle (&cmd, &s, &rep, &err);
+              if (r == 0)
+                warn_findings (&cmd, &s, &rep);
+              hr_report_release (&rep);
+              hr_settings_release (&s);
+            }
+        }
+      if (r == 0)
+        r = exec_runtime (&cmd, NULL, &err);
+    }
+  else
+    r = exec_runtime (&cmd, NULL, &err);
+
+  /* Only failures reach this point. */
+  (void) r;
+  int status = report_error (&cmd, &err);
+  hr_cmdline_free (&cmd);
+  return status;
+}

@@ -1,0 +1,77 @@
+/* namespaces: the container has its own pid, ipc, uts, mount and network
+ * namespaces. A namespace joined by path must not be the host's: that is
+ * decided by the namespace's inode, never by the path string. */
+#include "config.h"
+#include "policy/policy.h"
+#include "cleanup.h"
+#include "host.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const required[] = { "pid", "ipc", "uts", "mount", "network" };
+
+int
+hr_ctl_namespaces (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
+{
+  struct hr_json *linux_ = hr_json_get (spec, "linux");
+  struct hr_json *ns = hr_json_get (linux_, "namespaces");
+  char field[64];
+  bool have[HR_ARRAY_SIZE (required)] = { false };
+
+  for (size_t i = 0; i < hr_json_len (ns); i++)
+    {
+      const struct hr_json *e = hr_json_at (ns, i);
+      const char *type = hr_json_string (hr_json_get (e, "type"));
+      const char *path = hr_json_string (hr_json_get (e, "path"));
+      snprintf (field, sizeof field, "linux.namespaces[%zu]", i);
+      if (type == NULL)
+        {
+          hr_refusal (a, field, "namespace without a type");
+          continue;
+        }
+      for (size_t k = 0; k < HR_ARRAY_SIZE (required); k++)
+        if (strcmp (type, required[k]) == 0)
+          have[k] = true;
+      if (path == NULL || *path == '\0')
+        continue;
+      bool is_host = false;
+      struct hr_error e2 = { 0 };
+      if (hr_host_namespace_is_host (type, path, &is_host, &e2) < 0)
+        {
+          hr_refusal (a, field, "cannot tell whether \"%s\" is the host's %s namespace: %s", path, type, e2.msg);
+          continue;
+        }
+      if (is_host)
+        hr_refusal (a, field, "joins the host's %s namespace through \"%s\"", type, path);
+    }
+
+  for (size_t k = 0; k < HR_ARRAY_SIZE (required); k++)
+    {
+      if (have[k])
+        continue;
+      if (strcmp (required[k], "network") == 0)
+        {
+          /* A new, empty network namespace would silently cut the
+           * container off: refuse instead. */
+          hr_refusal (a, "linux.namespaces", "uses the host's network namespace");
+          continue;
+        }
+      if (!hr_violation (a, "linux.namespaces", "uses the host's %s namespace; given its own", required[k]))
+        continue;
+      struct hr_json *l = hr_json_ensure_object (spec, "linux");
+      if (l == NULL || (ns = hr_json_ensure_array (l, "namespaces")) == NULL)
+        return hr_error_set (err, EINVAL, "\"linux.namespaces\" is not an array");
+      struct hr_json *entry = hr_json_new_object ();
+      int r = hr_json_set (entry, "type", hr_json_new_string (required[k]), err);
+      if (r < 0)
+        {
+          hr_json_free (entry);
+          return r;
+        }
+      if ((r = hr_json_append (ns, entry, err)) < 0)
+        return r;
+    }
+  return 0;
+}

@@ -1,0 +1,113 @@
+/* paths: kernel interfaces stay hidden or read-only inside the container:
+ * maskedPaths and readonlyPaths hold at least Docker's lists, /sys and
+ * /sys/fs/cgroup are read-only, /proc is nosuid, noexec and nodev. */
+#include "config.h"
+#include "policy/policy.h"
+#include "policy/mountopt.h"
+#include "pathname.h"
+#include "cleanup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const masked_paths[] = {
+  "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+  "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list",
+  "/proc/timer_stats", "/sys/devices/virtual/powercap", "/sys/firmware",
+};
+
+static const char *const readonly_paths[] = {
+  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static bool
+list_has (const struct hr_json *list, const char *path)
+{
+  for (size_t i = 0; i < hr_json_len (list); i++)
+    {
+      const char *s = hr_json_string (hr_json_at (list, i));
+      char norm[PATH_MAX];
+      if (s && hr_path_normalize (s, norm, sizeof norm) && strcmp (norm, path) == 0)
+        return true;
+    }
+  return false;
+}
+
+static int
+ensure_list (struct hr_apply *a, struct hr_json *linux_, const char *key, const char *const *want, size_t n,
+             struct hr_error *err)
+{
+  struct hr_json *list = hr_json_get (linux_, key);
+  char field[64];
+  snprintf (field, sizeof field, "linux.%s", key);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (list_has (list, want[i]))
+        continue;
+      if (!hr_violation (a, field, "\"%s\" was not listed; added", want[i]))
+        continue;
+      if (list == NULL && (list = hr_json_ensure_array (linux_, key)) == NULL)
+        return hr_error_set (err, EINVAL, "\"%s\" is not an array", field);
+      int r = hr_json_append (list, hr_json_new_string (want[i]), err);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}
+
+static int
+require_options (struct hr_apply *a, struct hr_json *mount, size_t index, const char *const *opts, size_t n,
+                 struct hr_error *err)
+{
+  char field[64];
+  snprintf (field, sizeof field, "mounts[%zu].options", index);
+  const char *dest = hr_json_string (hr_json_get (mount, "destination"));
+  for (size_t i = 0; i < n; i++)
+    {
+      if (hr_mount_has_option (mount, opts[i]))
+        continue;
+      if (!hr_violation (a, field, "\"%s\" mounted without \"%s\"; added", dest, opts[i]))
+        continue;
+      if (strcmp (opts[i], "ro") == 0)
+        hr_mount_remove_option (mount, "rw");
+      int r = hr_mount_add_option (mount, opts[i], err);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}
+
+int
+hr_ctl_paths (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
+{
+  struct hr_json *linux_ = hr_json_ensure_object (spec, "linux");
+  if (linux_ == NULL)
+    return hr_error_set (err, EINVAL, "\"linux\" is not an object");
+  int r = ensure_list (a, linux_, "maskedPaths", masked_paths, HR_ARRAY_SIZE (masked_paths), err);
+  if (r == 0)
+    r = ensure_list (a, linux_, "readonlyPaths", readonly_paths, HR_ARRAY_SIZE (readonly_paths), err);
+  if (r < 0)
+    return r;
+
+  static const char *const ro[] = { "ro" };
+  static const char *const proc_opts[] = { "nosuid", "noexec", "nodev" };
+  struct hr_json *mounts = hr_json_get (spec, "mounts");
+  for (size_t i = 0; i < hr_json_len (mounts); i++)
+    {
+      struct hr_json *m = hr_json_at (mounts, i);
+      const char *dest = hr_json_string (hr_json_get (m, "destination"));
+      const char *type = hr_json_string (hr_json_get (m, "type"));
+      char norm[PATH_MAX];
+      if (dest == NULL || !hr_path_normalize (dest, norm, sizeof norm))
+        continue;
+      if (strcmp (norm, "/sys") == 0 || strcmp (norm, "/sys/fs/cgroup") == 0)
+        r = require_options (a, m, i, ro, 1, err);
+      else if (strcmp (norm, "/proc") == 0 && type && strcmp (type, "proc") == 0)
+        r = require_options (a, m, i, proc_opts, 3, err);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}

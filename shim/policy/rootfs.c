@@ -1,0 +1,108 @@
+/* rootfs: the root filesystem is read-only; writable scratch space comes
+ * from size-limited tmpfs mounts at the profile's paths. */
+#include "config.h"
+#include "policy/policy.h"
+#include "policy/mountopt.h"
+#include "pathname.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Index at which a mount at DEST must go so that it comes before every
+ * mount below it (or the end); -1 if a mount at DEST exists already. */
+static long
+tmpfs_position (const struct hr_json *mounts, const char *dest)
+{
+  size_t n = hr_json_len (mounts);
+  long first_below = -1;
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *d = hr_json_string (hr_json_get (hr_json_at (mounts, i), "destination"));
+      char norm[PATH_MAX];
+      if (d == NULL || !hr_path_normalize (d, norm, sizeof norm))
+        continue;
+      if (strcmp (norm, dest) == 0)
+        return -1;
+      if (first_below < 0 && hr_path_is_under (norm, dest))
+        first_below = (long) i;
+    }
+  return first_below >= 0 ? first_below : (long) n;
+}
+
+static struct hr_json *
+new_tmpfs (const char *dest, const char *size)
+{
+  struct hr_json *m = hr_json_new_object ();
+  struct hr_json *opts = hr_json_new_array ();
+  char sizeopt[64];
+  snprintf (sizeopt, sizeof sizeopt, "size=%s", size);
+  if (m == NULL || opts == NULL)
+    goto fail;
+  if (hr_json_set (m, "destination", hr_json_new_string (dest), NULL) < 0
+      || hr_json_set (m, "type", hr_json_new_string ("tmpfs"), NULL) < 0
+      || hr_json_set (m, "source", hr_json_new_string ("tmpfs"), NULL) < 0)
+    goto fail;
+  static const char *const o[] = { "nosuid", "nodev", "mode=1777" };
+  for (size_t i = 0; i < 3; i++)
+    if (hr_json_append (opts, hr_json_new_string (o[i]), NULL) < 0)
+      {
+        opts = NULL;
+        goto fail;
+      }
+  if (hr_json_append (opts, hr_json_new_string (sizeopt), NULL) < 0)
+    {
+      opts = NULL;
+      goto fail;
+    }
+  if (hr_json_set (m, "options", opts, NULL) < 0)
+    {
+      opts = NULL;
+      goto fail;
+    }
+  return m;
+fail:
+  hr_json_free (opts);
+  hr_json_free (m);
+  return NULL;
+}
+
+int
+hr_ctl_rootfs (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
+{
+  const struct hr_json *ro = hr_json_get_path (spec, "root.readonly");
+  int r;
+  if (ro == NULL || ro->type != HR_JSON_TRUE)
+    {
+      if (!hr_violation (a, "root.readonly", "root filesystem is writable; made read-only"))
+        return 0;
+      struct hr_json *root = hr_json_ensure_object (spec, "root");
+      if (root == NULL)
+        return hr_error_set (err, ENOMEM, "out of memory");
+      if ((r = hr_json_set (root, "readonly", hr_json_new_bool (true), err)) < 0)
+        return r;
+    }
+
+  /* A read-only root needs writable scratch space where programs expect
+   * it, unless the engine or the user mounted something there already. */
+  const struct hr_profile *p = a->ctx->profile;
+  struct hr_json *mounts = hr_json_get (spec, "mounts");
+  for (size_t i = 0; i < p->tmpfs_paths.n; i++)
+    {
+      char dest[PATH_MAX];
+      if (!hr_path_normalize (p->tmpfs_paths.v[i], dest, sizeof dest))
+        continue;
+      long at = mounts ? tmpfs_position (mounts, dest) : 0;
+      if (at < 0)
+        continue;
+      if (!hr_violation (a, "mounts", "no writable scratch space at \"%s\"; added a tmpfs (size %s)", dest,
+                         p->tmpfs_size))
+        continue;
+      if (mounts == NULL && (mounts = hr_json_ensure_array (spec, "mounts")) == NULL)
+        return hr_error_set (err, EINVAL, "\"mounts\" is not an array");
+      if ((r = hr_json_insert (mounts, (size_t) at, new_tmpfs (dest, p->tmpfs_size), err)) < 0)
+        return r;
+    }
+  return 0;
+}

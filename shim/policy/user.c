@@ -1,0 +1,101 @@
+/* user: the container never runs as root (uid 0 or gid 0). */
+#include "config.h"
+#include "policy/policy.h"
+#include "policy/process.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Does the spec's user namespace map container id 0 to a non-root host id? */
+static bool
+root_is_mapped_away (const struct hr_json *linux_, const char *key)
+{
+  bool has_userns = false;
+  const struct hr_json *ns = hr_json_get (linux_, "namespaces");
+  for (size_t i = 0; i < hr_json_len (ns); i++)
+    {
+      const char *t = hr_json_string (hr_json_get (hr_json_at (ns, i), "type"));
+      if (t && strcmp (t, "user") == 0)
+        has_userns = true;
+    }
+  if (!has_userns)
+    return false;
+  const struct hr_json *maps = hr_json_get (linux_, key);
+  for (size_t i = 0; i < hr_json_len (maps); i++)
+    {
+      const struct hr_json *m = hr_json_at (maps, i);
+      int64_t cid = 0, hid = 0, size = 0;
+      hr_json_int_value (hr_json_get (m, "containerID"), 0, UINT32_MAX, &cid);
+      hr_json_int_value (hr_json_get (m, "hostID"), 0, UINT32_MAX, &hid);
+      hr_json_int_value (hr_json_get (m, "size"), 0, UINT32_MAX, &size);
+      if (cid == 0 && size > 0)
+        return hid != 0;
+    }
+  return false;
+}
+
+static int64_t
+get_id (const struct hr_json *user, const char *key)
+{
+  int64_t v = 0;                /* absent means 0, as for runc */
+  hr_json_int_value (hr_json_get (user, key), 0, UINT32_MAX, &v);
+  return v;
+}
+
+int
+hr_process_user (struct hr_apply *a, struct hr_json *process, const char *prefix, bool uid_ok_mapped,
+                 bool gid_ok_mapped, uint32_t run_as_uid, uint32_t run_as_gid, struct hr_error *err)
+{
+  char field[128];
+  struct hr_json *user = hr_json_get (process, "user");
+  int64_t uid = get_id (user, "uid"), gid = get_id (user, "gid");
+  int r;
+
+  if (uid == 0 && !uid_ok_mapped)
+    {
+      snprintf (field, sizeof field, "%s.user.uid", prefix);
+      if (hr_violation (a, field, "runs as root (uid 0); set to %" PRIu32, run_as_uid))
+        {
+          if ((user = hr_json_ensure_object (process, "user")) == NULL)
+            return hr_error_set (err, ENOMEM, "out of memory");
+          if ((r = hr_json_set (user, "uid", hr_json_new_u64 (run_as_uid), err)) < 0)
+            return r;
+        }
+    }
+  if (gid == 0 && !gid_ok_mapped)
+    {
+      snprintf (field, sizeof field, "%s.user.gid", prefix);
+      if (hr_violation (a, field, "runs with group root (gid 0); set to %" PRIu32, run_as_gid))
+        {
+          if ((user = hr_json_ensure_object (process, "user")) == NULL)
+            return hr_error_set (err, ENOMEM, "out of memory");
+          if ((r = hr_json_set (user, "gid", hr_json_new_u64 (run_as_gid), err)) < 0)
+            return r;
+        }
+    }
+  struct hr_json *groups = hr_json_get (user, "additionalGids");
+  if (!gid_ok_mapped)
+    for (size_t i = hr_json_len (groups); i > 0; i--)
+      {
+        int64_t g = -1;
+        hr_json_int_value (hr_json_at (groups, i - 1), 0, UINT32_MAX, &g);
+        snprintf (field, sizeof field, "%s.user.additionalGids[%zu]", prefix, i - 1);
+        if (g == 0 && hr_violation (a, field, "supplementary group root (gid 0); removed"))
+          hr_json_remove_at (groups, i - 1);
+      }
+  return 0;
+}
+
+int
+hr_ctl_user (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
+{
+  struct hr_json *process = hr_json_get (spec, "process");
+  if (process == NULL)
+    return 0;                   /* nothing will run */
+  const struct hr_json *linux_ = hr_json_get (spec, "linux");
+  const struct hr_profile *p = a->ctx->profile;
+  return hr_process_user (a, process, "process", root_is_mapped_away (linux_, "uidMappings"),
+                          root_is_mapped_away (linux_, "gidMappings"), p->run_as_uid, p->run_as_gid, err);
+}
