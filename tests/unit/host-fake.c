@@ -1,0 +1,214 @@
+/* The host probe for unit tests (see host-fake.h). */
+#include "config.h"
+#include "host-fake.h"
+#include "cleanup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALL_CAPS ((UINT64_C (1) << 41) - 1)
+
+bool hr_fake_apparmor_enabled = false;
+bool hr_fake_selinux_enabled = false;
+uint64_t hr_fake_bounding_caps = ALL_CAPS;
+unsigned hr_fake_apparmor_load_calls = 0;
+int hr_fake_apparmor_load_error = 0;
+const char *hr_fake_apparmor_load_defines = NULL;
+
+/* A small table of strings to (string, flag); tests set a handful. */
+struct entry
+{
+  char *key;
+  char *value;
+  bool flag;
+};
+
+struct table
+{
+  struct entry *v;
+  size_t n;
+};
+
+static struct table loaded_profiles, namespaces, realpaths;
+static char *last_file;
+
+static char *
+xstrdup (const char *s)
+{
+  char *d = s ? strdup (s) : NULL;
+  if (s && d == NULL)
+    abort ();
+  return d;
+}
+
+static struct entry *
+table_find (const struct table *t, const char *key)
+{
+  for (size_t i = 0; i < t->n; i++)
+    if (strcmp (t->v[i].key, key) == 0)
+      return &t->v[i];
+  return NULL;
+}
+
+static void
+table_set (struct table *t, const char *key, const char *value, bool flag)
+{
+  struct entry *e = table_find (t, key);
+  if (e == NULL)
+    {
+      struct entry *nv = realloc (t->v, (t->n + 1) * sizeof *nv);
+      if (nv == NULL)
+        abort ();
+      t->v = nv;
+      e = &t->v[t->n++];
+      e->key = xstrdup (key);
+      e->value = NULL;
+    }
+  free (e->value);
+  e->value = xstrdup (value);
+  e->flag = flag;
+}
+
+static void
+table_clear (struct table *t)
+{
+  for (size_t i = 0; i < t->n; i++)
+    {
+      free (t->v[i].key);
+      free (t->v[i].value);
+    }
+  free (t->v);
+  t->v = NULL;
+  t->n = 0;
+}
+
+void
+hr_fake_reset (void)
+{
+  hr_fake_apparmor_enabled = false;
+  hr_fake_selinux_enabled = false;
+  hr_fake_bounding_caps = ALL_CAPS;
+  hr_fake_apparmor_load_calls = 0;
+  hr_fake_apparmor_load_error = 0;
+  hr_fake_apparmor_load_defines = NULL;
+  table_clear (&loaded_profiles);
+  table_clear (&namespaces);
+  table_clear (&realpaths);
+  free (last_file);
+  last_file = NULL;
+}
+
+/* ---- AppArmor ---- */
+
+bool
+hr_host_apparmor_enabled (void)
+{
+  return hr_fake_apparmor_enabled;
+}
+
+void
+hr_fake_apparmor_add_loaded (const char *name)
+{
+  table_set (&loaded_profiles, name, NULL, true);
+}
+
+bool
+hr_host_apparmor_profile_loaded (const char *name)
+{
+  return table_find (&loaded_profiles, name) != NULL;
+}
+
+const char *
+hr_fake_apparmor_last_file (void)
+{
+  return last_file;
+}
+
+int
+hr_host_apparmor_load (const char *file, struct hr_error *err)
+{
+  hr_fake_apparmor_load_calls++;
+  free (last_file);
+  last_file = xstrdup (file);
+  if (hr_fake_apparmor_load_error != 0)
+    return hr_error_set (err, hr_fake_apparmor_load_error,
+                         "cannot load AppArmor profile file \"%s\": apparmor_parser exited with status 1", file);
+  const char *name = hr_fake_apparmor_load_defines;
+  if (name == NULL)
+    {
+      const char *slash = strrchr (file, '/');
+      name = slash ? slash + 1 : file;
+    }
+  hr_fake_apparmor_add_loaded (name);
+  return 0;
+}
+
+/* ---- SELinux ---- */
+
+bool
+hr_host_selinux_enabled (void)
+{
+  return hr_fake_selinux_enabled;
+}
+
+/* ---- namespaces ---- */
+
+void
+hr_fake_set_host_namespace (const char *path, bool is_host)
+{
+  table_set (&namespaces, path, NULL, is_host);
+}
+
+int
+hr_host_namespace_is_host (const char *type, const char *path, bool *ret, struct hr_error *err)
+{
+  static const char *const types[] = { "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time" };
+  bool known = false;
+  for (size_t i = 0; i < HR_ARRAY_SIZE (types); i++)
+    if (strcmp (types[i], type) == 0)
+      known = true;
+  if (!known)
+    return hr_error_set (err, EINVAL, "unknown namespace type \"%s\"", type);
+  const struct entry *e = table_find (&namespaces, path);
+  if (e != NULL)
+    {
+      *ret = e->flag;
+      return 0;
+    }
+  if (strncmp (path, "/nonexistent", strlen ("/nonexistent")) == 0)
+    return hr_error_setsys (err, ENOENT, "cannot examine namespace \"%s\"", path);
+  *ret = false;
+  return 0;
+}
+
+/* ---- capabilities ---- */
+
+uint64_t
+hr_host_bounding_caps (void)
+{
+  return hr_fake_bounding_caps;
+}
+
+/* ---- realpath ---- */
+
+void
+hr_fake_set_realpath (const char *path, const char *target)
+{
+  table_set (&realpaths, path, target, target != NULL);
+}
+
+char *
+hr_host_realpath (const char *path)
+{
+  const struct entry *e = table_find (&realpaths, path);
+  if (e == NULL)
+    return xstrdup (path);
+  if (e->value == NULL)
+    {
+      errno = ENOENT;
+      return NULL;
+    }
+  return xstrdup (e->value);
+}

@@ -1,0 +1,46 @@
+/* The host as unit tests see it: host-fake.c defines every function of
+ * host.h and answers from the variables below, which a test sets.
+ * hr_fake_reset() puts everything back to its defaults and frees the
+ * tables. */
+#ifndef HARDRUN_HOST_FAKE_H
+#define HARDRUN_HOST_FAKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "host.h"
+
+/* Default: false, as on a host without the LSM. */
+extern bool hr_fake_apparmor_enabled;
+extern bool hr_fake_selinux_enabled;
+/* Default: the 41 capabilities 0..40. */
+extern uint64_t hr_fake_bounding_caps;
+
+/* ---- AppArmor profiles ---- */
+/* Marks profile NAME as loaded in the kernel. */
+void hr_fake_apparmor_add_loaded (const char *name);
+/* Calls of hr_host_apparmor_load() since the last reset. */
+extern unsigned hr_fake_apparmor_load_calls;
+/* What hr_host_apparmor_load() does: with 0 (the default) it succeeds and
+ * marks loaded the profile hr_fake_apparmor_load_defines names, or, when
+ * that is NULL (the default), the profile named like FILE's last component;
+ * otherwise it fails with this errno. */
+extern int hr_fake_apparmor_load_error;
+extern const char *hr_fake_apparmor_load_defines;
+/* The FILE of the last hr_host_apparmor_load() call, or NULL. */
+const char *hr_fake_apparmor_last_file (void);
+
+/* ---- namespaces ---- */
+/* hr_host_namespace_is_host(_, PATH) answers IS_HOST. Paths not set are
+ * not the host's, except that paths starting with "/nonexistent" fail with
+ * ENOENT. The type is checked as on the host. */
+void hr_fake_set_host_namespace (const char *path, bool is_host);
+
+/* ---- realpath ---- */
+/* hr_host_realpath(PATH) returns a copy of TARGET, or fails with ENOENT
+ * when TARGET is NULL. Paths not set resolve to themselves. */
+void hr_fake_set_realpath (const char *path, const char *target);
+
+void hr_fake_reset (void);
+
+#endif
