@@ -1,0 +1,325 @@
+#!/usr/bin/env bats
+# containerd 1.6's CRI plugin selecting hardrun through runtime handlers,
+# the way a Kubernetes RuntimeClass does, driven by cri_client.py.
+#
+# Handlers:
+#   hardrun           BinaryName = $HARDRUN
+#   hardrun-baseline  BinaryName = a symlink named hardrun-baseline to $HARDRUN
+#                     (hardrun picks its profile from its invocation name)
+#   hardrun-audit     BinaryName = a wrapper script recording every call,
+#                     then exec'ing $HARDRUN
+#
+# Tests named "plumbing: ..." only need hardrun to pass the calls through to
+# runc; tests named "hardening: ..." check what hardrun changed.
+#
+# Pods get their own network namespace on a private bridge with no gateway,
+# no masquerading and addresses from 10.88.77.0/24; nothing is routed
+# anywhere, and the bridge is deleted afterwards.
+
+# Single-quoted $(( )) and $! are for the container's shell.
+# shellcheck disable=SC2016
+load lib/containerd
+
+CRI_SUBNET=10.88.77.0/24
+
+setup_file() {
+	ctrd_require_root || return 0
+	[[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] ||
+		ctrd_skip_file "CNI plugins missing in /usr/lib/cni (containernetworking-plugins)" || return 0
+	/usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null ||
+		ctrd_skip_file "python3-grpcio and python3-protobuf are needed" || return 0
+	ctrd_init
+	export CRI_BRIDGE=hr$CTRD_TAG
+	export CRI_NETWORK=$CTRD_NS
+	export CRI_AUDIT_LOG=$CTRD_DIR/audit.log
+
+	mkdir -p "$CTRD_DIR"/{bin,cni/net.d,cni/ipam,logs}
+	ln -s "$HARDRUN" "$CTRD_DIR/bin/hardrun-baseline"
+	cat >"$CTRD_DIR/bin/hardrun-audit" <<EOF
+#!/bin/sh
+# Record each call (and, for create, the CRI container type from the
+# bundle), then run hardrun with the arguments unchanged. Prints nothing:
+# during create its stdio is the container's.
+bundle= prev=
+for a in "\$@"; do
+	[ "\$prev" = --bundle ] && bundle=\$a
+	case \$a in --bundle=*) bundle=\${a#--bundle=} ;; esac
+	prev=\$a
+done
+type=
+if [ -n "\$bundle" ] && [ -f "\$bundle/config.json" ]; then
+	type=\$(jq -r '.annotations["io.kubernetes.cri.container-type"] // ""' "\$bundle/config.json" 2>/dev/null)
+fi
+printf 'type=%s argv=%s\n' "\$type" "\$*" >>"$CRI_AUDIT_LOG"
+exec "$HARDRUN" "\$@"
+EOF
+	chmod 0755 "$CTRD_DIR/bin/hardrun-audit"
+
+	cat >"$CTRD_DIR/cni/net.d/10-$CRI_NETWORK.conflist" <<EOF
+{
+  "cniVersion": "0.4.0",
+  "name": "$CRI_NETWORK",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "$CRI_BRIDGE",
+      "isGateway": false,
+      "ipMasq": false,
+      "hairpinMode": false,
+      "ipam": {
+        "type": "host-local",
+        "ranges": [[{ "subnet": "$CRI_SUBNET" }]],
+        "dataDir": "$CTRD_DIR/cni/ipam"
+      }
+    }
+  ]
+}
+EOF
+
+	local cri='plugins."io.containerd.grpc.v1.cri"' rt extra name bin
+	extra="[$cri]
+  sandbox_image = \"$CTRD_PAUSE_REF\"
+  restrict_oom_score_adj = true
+  stream_server_address = \"127.0.0.1\"
+  stream_server_port = \"0\"
+  netns_mounts_under_state_dir = true
+  enable_selinux = false
+  disable_apparmor = true
+  [$cri.containerd]
+    snapshotter = \"overlayfs\"
+    default_runtime_name = \"hardrun\"
+  [$cri.cni]
+    bin_dir = \"/usr/lib/cni\"
+    conf_dir = \"$CTRD_DIR/cni/net.d\"
+    max_conf_num = 1
+"
+	for name in hardrun hardrun-baseline hardrun-audit; do
+		case $name in
+		hardrun) bin=$HARDRUN ;;
+		*) bin=$CTRD_DIR/bin/$name ;;
+		esac
+		rt="$cri.containerd.runtimes.$name"
+		extra+="
+  [$rt]
+    runtime_type = \"io.containerd.runc.v2\"
+    [$rt.options]
+      BinaryName = \"$bin\"
+      Root = \"$CTRD_RUNC_ROOT\"
+      SystemdCgroup = false
+"
+	done
+	ctrd_write_config "$extra"
+	ctrd_start || return 0
+	ctrd_import "$(ctrd_image pause)" k8s.io
+	ctrd_import "$(ctrd_image busybox)" k8s.io
+	if ! cri ready --wait 30; then
+		grep -i -E 'level=(error|warning)' "$CTRD_LOG" | tail -n 20 | sed 's/^/#   /' >&2
+		ctrd_skip_file "the CRI plugin did not become ready"
+		return 0
+	fi
+	# The CRI plugin learns about imported images from events.
+	ctrd_retry 10 image_known "$CTRD_PAUSE_REF"
+	ctrd_retry 10 image_known "$CTRD_BUSYBOX_REF"
+}
+
+teardown_file() {
+	local - sandboxes id
+	set +e # best effort: keep going past whatever fails
+	[[ -n ${CTRD_DIR-} ]] || return 0
+	[[ -S ${CTRD_SOCK-} ]] && cri cleanup >/dev/null 2>&1
+	# Sandbox IDs, to find the CNI result cache entries if the daemon could
+	# not tear the networks down itself.
+	sandboxes=$(ls "$CTRD_DIR/root/io.containerd.grpc.v1.cri/sandboxes" 2>/dev/null)
+	ctrd_cleanup k8s.io
+	if [[ -n ${CRI_BRIDGE-} ]] && ip link show "$CRI_BRIDGE" >/dev/null 2>&1; then
+		ip link delete "$CRI_BRIDGE"
+	fi
+	[[ -n ${CRI_NETWORK-} ]] && rm -f /var/lib/cni/results/"$CRI_NETWORK"-*
+	for id in $sandboxes; do
+		rm -f /var/lib/cni/results/cni-loopback-"$id"-lo
+	done
+}
+
+setup() {
+	ctrd_skip_if_needed
+	: >"$CRI_AUDIT_LOG"
+}
+
+teardown() {
+	cri cleanup >&2 || true
+}
+
+# cri ARGS...: the CRI client talking to this file's containerd.
+cri() {
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/cri_client.py" \
+		--address "$CTRD_SOCK" --descriptor-cache "$CTRD_DIR/api.pb" "$@"
+}
+
+# pod_request NAME HANDLER [NETWORK_MODE]: a RunPodSandboxRequest as JSON.
+# NETWORK_MODE is POD (own network namespace, the default) or NODE.
+pod_request() {
+	mkdir -p "$CTRD_DIR/logs/$1"
+	jq -cn --arg name "$1" --arg handler "$2" --arg net "${3:-POD}" \
+		--arg logs "$CTRD_DIR/logs/$1" --arg cg "/$CTRD_CGROUP" \
+		'{runtime_handler: $handler,
+		  config: {metadata: {name: $name, uid: ("uid-" + $name), namespace: "hre2e", attempt: 0},
+		           hostname: (if $net == "NODE" then "" else $name end),
+		           log_directory: $logs,
+		           linux: {cgroup_parent: $cg,
+		                   security_context: {namespace_options: {network: $net, pid: "CONTAINER", ipc: "POD"}}}}}'
+}
+
+# app_config: a ContainerConfig for a long-running busybox container.
+app_config() {
+	jq -cn --arg image "$CTRD_BUSYBOX_REF" \
+		'{metadata: {name: "app"}, image: {image: $image},
+		  command: ["sh", "-c", "trap \"exit 0\" TERM; sleep 600 & wait $!"],
+		  log_path: "app.log", linux: {security_context: {}}}'
+}
+
+# pod_and_app NAME HANDLER: a running pod with a running app container
+# (RunPodSandbox, CreateContainer, StartContainer); sets POD and APP.
+pod_and_app() {
+	local out
+	out=$(cri up "$(jq -cn --argjson p "$(pod_request "$1" "$2")" --argjson c "$(app_config)" \
+		'{pod: $p, container: $c}')")
+	POD=$(jq -er .pod_sandbox_id <<<"$out")
+	APP=$(jq -er .container_id <<<"$out")
+}
+
+# run_pod NAME HANDLER [NETWORK_MODE]: RunPodSandbox alone.
+run_pod() {
+	cri up "$(jq -cn --argjson p "$(pod_request "$@")" '{pod: $p}')"
+}
+
+image_known() {
+	cri ImageStatus "{\"image\": {\"image\": \"$1\"}}" | jq -e '.image.id != ""' >/dev/null
+}
+
+container_state() {
+	cri ContainerStatus "{\"container_id\": \"$1\"}" | jq -r .status.state
+}
+
+pod_state() {
+	cri PodSandboxStatus "{\"pod_sandbox_id\": \"$1\"}" | jq -r .status.state
+}
+
+# pod_pid POD_ID: PID of the sandbox's init process (from verbose status).
+pod_pid() {
+	cri PodSandboxStatus "{\"pod_sandbox_id\": \"$1\", \"verbose\": true}" |
+		jq -r '.info.info | fromjson | .pid'
+}
+
+# Everything the hardening checks need from one ExecSync.
+PROBE='id; cat /proc/self/status; '$CTRD_FS_PROBE
+
+@test "plumbing: pod sandbox and container under handler hardrun, one RPC at a time" {
+	local req pod app
+	req=$(pod_request web1 hardrun)
+	pod=$(cri RunPodSandbox "$req" | jq -er .pod_sandbox_id)
+	app=$(cri CreateContainer "$(jq -cn --arg pod "$pod" --argjson r "$req" --argjson c "$(app_config)" \
+		'{pod_sandbox_id: $pod, config: $c, sandbox_config: $r.config}')" | jq -er .container_id)
+	cri StartContainer "{\"container_id\": \"$app\"}" >/dev/null
+	[ "$(pod_state "$pod")" = SANDBOX_READY ]
+	[ "$(container_state "$app")" = CONTAINER_RUNNING ]
+
+	run cri exec "$app" sh -c 'echo "exec $((6 * 7))"; exit 3'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[ "$output" = "exec 42" ]
+
+	cri StopContainer "{\"container_id\": \"$app\", \"timeout\": 10}" >/dev/null
+	[ "$(container_state "$app")" = CONTAINER_EXITED ]
+	cri RemoveContainer "{\"container_id\": \"$app\"}" >/dev/null
+	cri StopPodSandbox "{\"pod_sandbox_id\": \"$pod\"}" >/dev/null
+	[ "$(pod_state "$pod")" = SANDBOX_NOTREADY ]
+	cri RemovePodSandbox "{\"pod_sandbox_id\": \"$pod\"}" >/dev/null
+	run cri ListPodSandbox '{}'
+	[[ $output != *"$pod"* ]]
+}
+
+@test "plumbing: sandbox and app container share the pod's own network namespace" {
+	pod_and_app net1 hardrun
+	local pid pod_ns app_ns ip
+	pid=$(pod_pid "$POD")
+	[[ $pid =~ ^[0-9]+$ ]]
+	pod_ns=$(readlink "/proc/$pid/ns/net")
+	app_ns=$(cri exec "$APP" readlink /proc/self/ns/net)
+	echo "sandbox: $pod_ns app: $app_ns host: $(readlink /proc/self/ns/net)"
+	[[ $pod_ns == net:\[* ]]
+	[ "$app_ns" = "$pod_ns" ]
+	[ "$pod_ns" != "$(readlink /proc/self/ns/net)" ]
+	# The app sees the pod's address on its eth0.
+	ip=$(cri PodSandboxStatus "{\"pod_sandbox_id\": \"$POD\"}" | jq -r .status.network.ip)
+	echo "pod ip: $ip"
+	[[ $ip == 10.88.77.* ]]
+	run cri exec "$APP" ip -4 addr show eth0
+	echo "$output"
+	[[ $output == *"inet $ip/"* ]]
+}
+
+@test "plumbing: sandbox, container and ExecSync all go through the runtime" {
+	pod_and_app audit1 hardrun-audit
+	run cri exec "$APP" true
+	cat "$CRI_AUDIT_LOG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -Eq "^type=sandbox argv=.* create .*--bundle .* $POD\$" "$CRI_AUDIT_LOG"
+	grep -Eq "^type=container argv=.* create .*--bundle .* $APP\$" "$CRI_AUDIT_LOG"
+	grep -Eq "^type= argv=.* start $POD\$" "$CRI_AUDIT_LOG"
+	grep -Eq "^type= argv=.* start $APP\$" "$CRI_AUDIT_LOG"
+	grep -Eq "^type= argv=.* exec --process .* $APP\$" "$CRI_AUDIT_LOG"
+}
+
+@test "hardening: CRI app container is uid/gid 65534 with no capabilities, no_new_privs and seccomp" {
+	pod_and_app hard1 hardrun
+	run cri exec "$APP" sh -c "$PROBE"
+	ctrd_show "$output"
+	[ "$status" -eq 0 ]
+	assert_hardened_id "$output"
+	assert_hardened_status "$output"
+	assert_readonly_rootfs "$output"
+}
+
+@test "hardening: CRI sandbox (pause) process is hardened" {
+	pod_and_app hard2 hardrun
+	local pid status_text
+	pid=$(pod_pid "$POD")
+	[[ $pid =~ ^[0-9]+$ ]]
+	status_text=$(cat "/proc/$pid/status")
+	ctrd_show "$status_text"
+	assert_hardened_status "$status_text"
+	grep -Eq '^Uid:[[:space:]]+65534[[:space:]]' <<<"$status_text"
+}
+
+@test "hardening: pod asking for the host network is refused under handler hardrun" {
+	run run_pod hostnet1 hardrun NODE
+	echo "$output"
+	[ "$status" -ne 0 ]
+	assert_refused "$output"
+}
+
+@test "hardening: pod asking for the host network is refused under handler hardrun-baseline" {
+	run run_pod hostnet2 hardrun-baseline NODE
+	echo "$output"
+	[ "$status" -ne 0 ]
+	assert_refused "$output"
+}
+
+@test "plumbing: pod and container under handler hardrun-baseline (symlink)" {
+	pod_and_app base1 hardrun-baseline
+	[ "$(container_state "$APP")" = CONTAINER_RUNNING ]
+	run cri exec "$APP" sh -c 'echo "baseline $((6 * 7))"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "baseline 42" ]
+}
+
+@test "hardening: baseline container runs as root with some capabilities, no_new_privs and seccomp" {
+	pod_and_app base2 hardrun-baseline
+	run cri exec "$APP" sh -c 'id; cat /proc/self/status'
+	ctrd_show "$output"
+	[ "$status" -eq 0 ]
+	assert_root_id "$output"
+	assert_baseline_status "$output"
+}
