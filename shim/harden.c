@@ -3,6 +3,8 @@
 #include "cleanup.h"
 #include "spec.h"
 #include "writeback.h"
+#include "record.h"
+#include "policy/exec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -128,8 +130,8 @@ hr_harden_bundle (const struct hr_cmdline *cmd, const struct hr_settings *s, str
     {
       char why[1536];
       hr_report_refusals (ret_report, why, sizeof why);
-      r = hr_error_set (err, EPERM, "profile \"%s\" refused container \"%s\": %s", s->profile.name,
-                        cmd->id ? cmd->id : "", why);
+      r = hr_error_set (err, EPERM, "hardrun refused container \"%s\" (profile \"%s\"): %s",
+                        cmd->id ? cmd->id : "", s->profile.name, why);
       goto out;
     }
   if (ret_report->changed)
@@ -140,7 +142,83 @@ hr_harden_bundle (const struct hr_cmdline *cmd, const struct hr_settings *s, str
       if (r == 0)
         r = hr_writeback (f.dirfd, f.name, &f.st, out, len, f.display, err);
     }
+  /* The exec ceiling. Failing to keep it is not fatal for create: an exec
+   * into a container without a record is held to the profile instead. */
+  if (r == 0 && cmd->id)
+    {
+      struct hr_error rec_err = { 0 };
+      hr_record_write (s->state_dir, cmd->root, cmd->id, f.doc, s->profile.name, f.dir, &rec_err);
+    }
 out:
   hr_doc_file_release (&f);
+  return r;
+}
+
+static void
+fill_ctx (const struct hr_cmdline *cmd, const struct hr_settings *s, struct hr_policy_ctx *ctx, char *seccomp_dir,
+          char *apparmor_dir, size_t size)
+{
+  snprintf (seccomp_dir, size, "%s/seccomp", s->datadir);
+  snprintf (apparmor_dir, size, "%s/apparmor", s->datadir);
+  *ctx = (struct hr_policy_ctx) {
+    .profile = &s->profile,
+    .container_id = cmd->id,
+    .seccomp_dir = seccomp_dir,
+    .apparmor_dir = apparmor_dir,
+    .state_dir = s->state_dir,
+  };
+}
+
+int
+hr_harden_exec (const struct hr_cmdline *cmd, const struct hr_settings *s, struct hr_report *ret_report,
+                struct hr_exec_argv *ret_argv, struct hr_error *err)
+{
+  char seccomp_dir[PATH_MAX], apparmor_dir[PATH_MAX];
+  struct hr_policy_ctx ctx;
+  fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
+  memset (ret_argv, 0, sizeof *ret_argv);
+  if (!hr_record_id_valid (cmd->id))
+    return hr_error_set (err, EINVAL, "exec: container ID \"%s\" is not valid", cmd->id ? cmd->id : "");
+
+  cleanup_json struct hr_json *record = NULL;
+  int r = hr_record_load (s->state_dir, cmd->root, cmd->id, &record, err);
+  if (r < 0)
+    return r;
+  struct hr_ceiling c;
+  r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);
+  if (r < 0)
+    return r;
+
+  if (cmd->process_file)
+    {
+      struct hr_doc_file f;
+      r = hr_process_file_load (cmd->process_file, &f, err);
+      if (r == 0)
+        {
+          r = hr_exec_apply_process (&ctx, &c, f.doc, ret_report, err);
+          if (r == 0 && !ret_report->refused && ret_report->changed)
+            {
+              cleanup_free char *out = NULL;
+              size_t len = 0;
+              r = hr_json_serialize (f.doc, false, &out, &len, err);
+              if (r == 0)
+                r = hr_writeback (f.dirfd, f.name, &f.st, out, len, f.display, err);
+            }
+          hr_doc_file_release (&f);
+        }
+    }
+  else
+    {
+      r = hr_exec_apply_flags (&ctx, &c, cmd, ret_argv, ret_report, err);
+    }
+  hr_ceiling_release (&c);
+  if (r == 0 && ret_report->refused)
+    {
+      char why[1536];
+      hr_report_refusals (ret_report, why, sizeof why);
+      hr_exec_argv_release (ret_argv);
+      r = hr_error_set (err, EPERM, "hardrun refused exec in container \"%s\" (profile \"%s\"): %s",
+                        cmd->id, s->profile.name, why);
+    }
   return r;
 }

@@ -31,6 +31,13 @@ int hr_settings_load (const struct hr_cmdline *cmd, struct hr_settings *ret, str
 int hr_harden_bundle (const struct hr_cmdline *cmd, const struct hr_settings *s, struct hr_report *ret_report,
                       struct hr_error *err);
 
+/* Holds an exec to the container's ceiling (policy/exec.h): rewrites the
+ * --process file in place, or rebuilds the argv from exec's flags into
+ * *RET_ARGV (release with hr_exec_argv_release; argv NULL when unchanged). */
+struct hr_exec_argv;
+int hr_harden_exec (const struct hr_cmdline *cmd, const struct hr_settings *s, struct hr_report *ret_report,
+                    struct hr_exec_argv *ret_argv, struct hr_error *err);
+
 /* Where hardrun's data files are: the configured data directory, or, when
  * running from a build tree, the tree's profiles. Returns a malloc'ed path. */
 char *hr_find_datadir (void);

@@ -11,6 +11,8 @@
 #include "json.h"
 #include "log.h"
 #include "runtime.h"
+#include "record.h"
+#include "policy/exec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -53,14 +55,14 @@ usage (FILE *out)
 static int
 report_error (const struct hr_cmdline *cmd, const struct hr_error *err)
 {
-  char msg[HR_ERROR_MSG_MAX + 16];
-  snprintf (msg, sizeof msg, "hardrun: %s", err->msg[0] ? err->msg : strerror (err->code));
+  const char *msg = err->msg[0] ? err->msg : strerror (err->code);
+  /* Engines put the runtime's name before the log message themselves. */
   if (cmd)
     {
       struct hr_log log = { .path = cmd->log, .json = cmd->log_format && strcmp (cmd->log_format, "json") == 0 };
       hr_log_write (&log, HR_LOG_ERROR, msg);
     }
-  fprintf (stderr, "%s\n", msg);
+  fprintf (stderr, "hardrun: %s\n", msg);
   return 1;
 }
 
@@ -86,14 +88,14 @@ warn_findings (const struct hr_cmdline *cmd, const struct hr_settings *s, const 
 }
 
 static int
-exec_runtime (const struct hr_cmdline *cmd, const char *from_policy, struct hr_error *err)
+exec_runtime (const struct hr_cmdline *cmd, const char *from_policy, char **argv, struct hr_error *err)
 {
   char path[PATH_MAX];
   int r = hr_runtime_find (cmd->runtime, from_policy, path, sizeof path, NULL, err);
   if (r < 0)
     return r;
   fflush (NULL);
-  return hr_runtime_exec (path, cmd->runtime_argv, err);
+  return hr_runtime_exec (path, argv ? argv : cmd->runtime_argv, err);
 }
 
 /* "hardrun features": the runtime's features with hardrun's annotations. */
@@ -156,16 +158,23 @@ main (int argc, char **argv)
     }
 
   int r = 0;
-  if (cmd.command == HR_CMD_NONE && cmd.version)
+  struct hr_exec_argv exec_argv = { 0 };
+  if (cmd.command == HR_CMD_DELETE && cmd.id && !cmd.usage_error)
+    {
+      /* The container's exec ceiling goes with it. */
+      hr_record_remove (HARDRUN_STATE_DIR, cmd.root, cmd.id);
+      r = exec_runtime (&cmd, NULL, NULL, &err);
+    }
+  else if (cmd.command == HR_CMD_NONE && cmd.version)
     {
       printf ("hardrun version %s\n", PACKAGE_VERSION);
-      r = exec_runtime (&cmd, NULL, &err);
+      r = exec_runtime (&cmd, NULL, NULL, &err);
     }
   else if (cmd.command == HR_CMD_NONE && cmd.help)
     {
       usage (stdout);
       printf ("\nThe runtime's own help follows.\n\n");
-      r = exec_runtime (&cmd, NULL, &err);
+      r = exec_runtime (&cmd, NULL, NULL, &err);
     }
   else if (cmd.command == HR_CMD_FEATURES && !cmd.command_help && !cmd.usage_error)
     {
@@ -183,8 +192,8 @@ main (int argc, char **argv)
       else if (cmd.command != HR_CMD_EXEC && cmd.n_args != 1)
         r = hr_error_set (&err, EINVAL, "\"%s\" requires exactly 1 argument (the container ID), got %zu",
                           cmd.command_name, cmd.n_args);
-      else if (cmd.command == HR_CMD_EXEC)
-        r = hr_error_set (&err, ENOTSUP, "exec: not hardened yet");
+      else if (cmd.command == HR_CMD_EXEC && cmd.id == NULL)
+        r = hr_error_set (&err, EINVAL, "\"exec\" requires a container ID");
       else
         {
           struct hr_settings s;
@@ -192,7 +201,10 @@ main (int argc, char **argv)
           r = hr_settings_load (&cmd, &s, &err);
           if (r == 0)
             {
-              r = hr_harden_bundle (&cmd, &s, &rep, &err);
+              if (cmd.command == HR_CMD_EXEC)
+                r = hr_harden_exec (&cmd, &s, &rep, &exec_argv, &err);
+              else
+                r = hr_harden_bundle (&cmd, &s, &rep, &err);
               if (r == 0)
                 warn_findings (&cmd, &s, &rep);
               hr_report_release (&rep);
@@ -200,10 +212,11 @@ main (int argc, char **argv)
             }
         }
       if (r == 0)
-        r = exec_runtime (&cmd, NULL, &err);
+        r = exec_runtime (&cmd, NULL, exec_argv.argv, &err);
+      hr_exec_argv_release (&exec_argv);
     }
   else
-    r = exec_runtime (&cmd, NULL, &err);
+    r = exec_runtime (&cmd, NULL, NULL, &err);
 
   /* Only failures reach this point. */
   (void) r;

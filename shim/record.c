@@ -1,0 +1,156 @@
+#include "config.h"
+#include "record.h"
+#include "cleanup.h"
+#include "spec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool
+hr_record_id_valid (const char *id)
+{
+  if (id == NULL || *id == '\0' || strcmp (id, ".") == 0 || strcmp (id, "..") == 0 || strlen (id) > 1024)
+    return false;
+  for (const char *p = id; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'
+          || *p == '+' || *p == '.' || *p == '-'))
+      return false;
+  return true;
+}
+
+/* FNV-1a: spreads runtime roots over directories; not a security boundary
+ * (the directory is root's own). */
+static uint64_t
+fnv1a (const char *s)
+{
+  uint64_t h = 1469598103934665603ULL;
+  for (; *s; s++)
+    {
+      h ^= (unsigned char) *s;
+      h *= 1099511628211ULL;
+    }
+  return h;
+}
+
+static int
+record_dir (const char *state_dir, const char *root, char *buf, size_t size)
+{
+  int n = snprintf (buf, size, "%s/containers/%016" PRIx64, state_dir, fnv1a (root ? root : ""));
+  return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int
+mkdir_p (const char *path, mode_t mode)
+{
+  char tmp[PATH_MAX];
+  if (strlen (path) >= sizeof tmp)
+    return -ENAMETOOLONG;
+  strcpy (tmp, path);
+  for (char *p = tmp + 1; *p; p++)
+    if (*p == '/')
+      {
+        *p = '\0';
+        if (mkdir (tmp, mode) < 0 && errno != EEXIST)
+          return -errno;
+        *p = '/';
+      }
+  if (mkdir (tmp, mode) < 0 && errno != EEXIST)
+    return -errno;
+  return 0;
+}
+
+static int
+copy_member (struct hr_json *dst, const struct hr_json *src, const char *key, struct hr_error *err)
+{
+  const struct hr_json *v = hr_json_get (src, key);
+  if (v == NULL)
+    return 0;
+  return hr_json_set (dst, key, hr_json_copy (v), err);
+}
+
+int
+hr_record_write (const char *state_dir, const char *root, const char *id, const struct hr_json *spec,
+                 const char *profile, const char *bundle, struct hr_error *err)
+{
+  char dir[PATH_MAX], tmp[PATH_MAX + 64], path[PATH_MAX + 64];
+  if (!hr_record_id_valid (id))
+    return hr_error_set (err, EINVAL, "container ID \"%s\" is not valid", id ? id : "");
+  if (record_dir (state_dir, root, dir, sizeof dir) < 0)
+    return hr_error_set (err, ENAMETOOLONG, "state directory path too long");
+  int r = mkdir_p (dir, 0700);
+  if (r < 0)
+    return hr_error_setsys (err, -r, "cannot create \"%s\"", dir);
+
+  cleanup_json struct hr_json *rec = hr_json_new_object ();
+  struct hr_json *proc = hr_json_new_object ();
+  if (rec == NULL || proc == NULL || hr_json_set (rec, "process", proc, err) < 0)
+    return hr_error_set (err, ENOMEM, "out of memory");
+  const struct hr_json *sp = hr_json_get (spec, "process");
+  static const char *const keys[] = { "user", "capabilities", "noNewPrivileges", "apparmorProfile", "selinuxLabel" };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (keys); i++)
+    if ((r = copy_member (proc, sp, keys[i], err)) < 0)
+      return r;
+  if ((r = hr_json_set (rec, "profile", hr_json_new_string (profile ? profile : ""), err)) < 0
+      || (r = hr_json_set (rec, "bundle", hr_json_new_string (bundle ? bundle : ""), err)) < 0)
+    return r;
+
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+  if ((r = hr_json_serialize (rec, false, &data, &len, err)) < 0)
+    return r;
+  snprintf (tmp, sizeof tmp, "%s/.%s.%d.tmp", dir, id, (int) getpid ());
+  snprintf (path, sizeof path, "%s/%s.json", dir, id);
+  cleanup_close int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return hr_error_setsys (err, errno, "cannot create \"%s\"", tmp);
+  if (write (fd, data, len) != (ssize_t) len || rename (tmp, path) < 0)
+    {
+      int e = errno ? errno : EIO;
+      unlink (tmp);
+      return hr_error_setsys (err, e, "cannot write \"%s\"", path);
+    }
+  return 0;
+}
+
+int
+hr_record_load (const char *state_dir, const char *root, const char *id, struct hr_json **ret,
+                struct hr_error *err)
+{
+  char dir[PATH_MAX], path[PATH_MAX + 64];
+  *ret = NULL;
+  if (!hr_record_id_valid (id))
+    return hr_error_set (err, EINVAL, "container ID \"%s\" is not valid", id ? id : "");
+  if (record_dir (state_dir, root, dir, sizeof dir) < 0)
+    return hr_error_set (err, ENAMETOOLONG, "state directory path too long");
+  snprintf (path, sizeof path, "%s/%s.json", dir, id);
+  cleanup_close int fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return hr_error_setsys (err, errno, "cannot open container record \"%s\"", path);
+    }
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+  int r = hr_read_fd_limited (fd, path, 1024 * 1024, &buf, &len, err);
+  if (r < 0)
+    return r;
+  return hr_json_parse (buf, len, path, ret, err);
+}
+
+int
+hr_record_remove (const char *state_dir, const char *root, const char *id)
+{
+  char dir[PATH_MAX], path[PATH_MAX + 64];
+  if (!hr_record_id_valid (id) || record_dir (state_dir, root, dir, sizeof dir) < 0)
+    return -EINVAL;
+  snprintf (path, sizeof path, "%s/%s.json", dir, id);
+  return unlink (path) < 0 ? -errno : 0;
+}

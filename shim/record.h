@@ -1,0 +1,30 @@
+/* The container record: what hardrun made a container at create time, kept
+ * so that a later exec can be held to it (the exec ceiling).
+ *
+ * One small JSON file per container, keyed by the runtime's --root and the
+ * container ID: <state_dir>/containers/<hash of root>/<id>.json. Written
+ * atomically after the spec is hardened, removed on "delete". */
+#ifndef HARDRUN_RECORD_H
+#define HARDRUN_RECORD_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "json.h"
+
+/* A container ID runc would accept: [A-Za-z0-9_+.-]+, not "." or "..". */
+bool hr_record_id_valid (const char *id);
+
+/* Writes the record for ID under ROOT (runc's --root, NULL for the default):
+ * the hardened process fields of SPEC, the profile name and the bundle. */
+int hr_record_write (const char *state_dir, const char *root, const char *id, const struct hr_json *spec,
+                     const char *profile, const char *bundle, struct hr_error *err);
+
+/* Loads the record; *RET is NULL (and 0 returned) when there is none. */
+int hr_record_load (const char *state_dir, const char *root, const char *id, struct hr_json **ret,
+                    struct hr_error *err);
+
+/* Removes the record, if any. Never fails loudly: returns negative errno. */
+int hr_record_remove (const char *state_dir, const char *root, const char *id);
+
+#endif
