@@ -308,8 +308,9 @@ hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c
           if (a.mode != HR_MODE_OFF && !f->bool_value
               && hr_violation (&a, "exec --no-new-privs", "set to false; set to true"))
             {
+              /* the bare flag: runc and crun both accept it */
               edits[i].what = REPLACE;
-              if ((edits[i].value = strdup ("true")) == NULL)
+              if ((edits[i].value = strdup ("--no-new-privs")) == NULL)
                 r = hr_error_set (err, ENOMEM, "out of memory");
             }
           break;
@@ -390,7 +391,9 @@ hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c
       if (e->what == REPLACE)
         {
           char *s;
-          if (f->count == 2)
+          if (f->id == HR_OPT_NO_NEW_PRIVS)
+            s = steal_pointer (&e->value);
+          else if (f->count == 2)
             {
               ret->argv[n++] = cmd->runtime_argv[k];
               s = steal_pointer (&e->value);
