@@ -534,27 +534,28 @@ struct parser
   struct hr_json *root;
 };
 
-/* Writes the JSON path of the current position into BUF:
- * process.user, mounts[3].destination. Adds LAST_KEY if not NULL. */
+/* Writes the JSON path of the current position into BUF: process.user,
+ * mounts[3].destination. A frame with an open container below it names that
+ * container (its last member); the innermost frame names the value being
+ * read (its pending key, or the next array index), if any. */
 static void
-path_of (const struct parser *p, char *buf, size_t size, const char *last_key)
+path_of (const struct parser *p, char *buf, size_t size)
 {
   size_t off = 0;
   buf[0] = '\0';
   for (size_t d = 0; d < p->depth && off < size; d++)
     {
-      const struct frame *f = &p->stack[d];
+      const struct hr_json *node = p->stack[d].node;
+      bool inner = d + 1 < p->depth;
       int n = 0;
-      if (f->node->type == HR_JSON_OBJECT)
+      if (node->type == HR_JSON_OBJECT)
         {
-          const char *k = f->pending_key;
-          if (k == NULL && d + 1 == p->depth && last_key)
-            k = last_key;
+          const char *k = inner ? node->u.obj.keys[node->u.obj.len - 1] : p->stack[d].pending_key;
           if (k)
             n = snprintf (buf + off, size - off, "%s%s", off ? "." : "", k);
         }
-      else if (d + 1 < p->depth || last_key == NULL)
-        n = snprintf (buf + off, size - off, "[%zu]", f->node->u.arr.len);
+      else
+        n = snprintf (buf + off, size - off, "[%zu]", node->u.arr.len - (inner ? 1 : 0));
       if (n > 0)
         off += (size_t) n;
     }
@@ -570,7 +571,7 @@ fail (struct parser *p, const char *fmt, const char *a, const char *b)
   if (p->failed)
     return 0;
   p->failed = true;
-  path_of (p, path, sizeof path, NULL);
+  path_of (p, path, sizeof path);
   snprintf (what, sizeof what, fmt, a ? a : "", b ? b : "");
   if (path[0])
     hr_error_set (p->err, EINVAL, "%s: \"%s\": %s", p->name, path, what);
@@ -762,8 +763,9 @@ cmp_key_index (const void *a, const void *b)
   return ia < ib ? -1 : ia > ib;
 }
 
-/* Finds two members of OBJ whose keys match under Go's rule. */
-static bool
+/* Finds two members of OBJ whose keys match under Go's rule: 1 if found,
+ * 0 if not, -ENOMEM if it could not look. */
+static int
 find_duplicate (const struct hr_json *obj, size_t *ret_first, size_t *ret_second)
 {
   size_t n = obj->u.obj.len;
@@ -775,13 +777,13 @@ find_duplicate (const struct hr_json *obj, size_t *ret_first, size_t *ret_second
             {
               *ret_first = i;
               *ret_second = j;
-              return true;
+              return 1;
             }
-      return false;
+      return 0;
     }
   cleanup_free size_t *idx = malloc (n * sizeof *idx);
   if (idx == NULL)
-    return false;
+    return -ENOMEM;
   for (size_t i = 0; i < n; i++)
     idx[i] = i;
   sort_obj = obj;
@@ -792,9 +794,9 @@ find_duplicate (const struct hr_json *obj, size_t *ret_first, size_t *ret_second
       {
         *ret_first = idx[i - 1];
         *ret_second = idx[i];
-        return true;
+        return 1;
       }
-  return false;
+  return 0;
 }
 
 static int
@@ -803,8 +805,21 @@ cb_end_map (void *ctx)
   struct parser *p = ctx;
   struct hr_json *obj = p->stack[p->depth - 1].node;
   size_t a, b;
-  if (find_duplicate (obj, &a, &b))
-    return fail (p, "key \"%s\" duplicates \"%s\"", obj->u.obj.keys[b], obj->u.obj.keys[a]);
+  int dup = find_duplicate (obj, &a, &b);
+  if (dup < 0)
+    {
+      /* Not knowing is not "no duplicate". */
+      hr_error_set (p->err, ENOMEM, "%s: out of memory", p->name);
+      p->failed = true;
+      return 0;
+    }
+  if (dup > 0)
+    {
+      /* Without a path (the top level), name the line of the later key
+       * rather than that of the closing brace. */
+      p->line = obj->u.obj.vals[b]->line;
+      return fail (p, "key \"%s\" duplicates \"%s\"", obj->u.obj.keys[b], obj->u.obj.keys[a]);
+    }
   p->depth--;
   return 1;
 }
@@ -926,7 +941,8 @@ hr_json_parse (const char *buf, size_t len, const char *name, struct hr_json **r
       size_t n = nl ? (size_t) (nl - (buf + off)) + 1 : len - off;
       st = yajl_parse (h, (const unsigned char *) buf + off, n);
       off += n;
-      p.line++;
+      if (st == yajl_status_ok)
+        p.line++;
     }
   if (st == yajl_status_ok)
     {

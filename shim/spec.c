@@ -212,8 +212,13 @@ check (const struct hr_json *v, const struct schema *s, const char *name, char *
         return hr_error_set (err, E2BIG, "%s: \"%s\": more than %zu entries", name, path, s->max);
       for (size_t i = 0; i < v->u.arr.len; i++)
         {
+          const struct hr_json *e = v->u.arr.items[i];
           snprintf (path + base, plen - base, "[%zu]", i);
-          int r = check (v->u.arr.items[i], s->elem, name, path, plen, err);
+          /* null means absent only for a member: as an element, Go decodes
+           * it to a zero value ("", 0) that the policy would not see. */
+          if (e->type == HR_JSON_NULL && s->elem->kind != K_ANY)
+            return hr_error_set (err, EINVAL, "%s: \"%s\": expected %s", name, path, kind_name (s->elem->kind));
+          int r = check (e, s->elem, name, path, plen, err);
           if (r < 0)
             return r;
         }

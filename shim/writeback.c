@@ -36,6 +36,15 @@ take_over_stale (int dirfd, const char *lock)
   return 0;
 }
 
+/* True if NAME in DIRFD is the file open at FD. */
+static bool
+is_linked_as (int dirfd, const char *name, int fd)
+{
+  struct stat a, b;
+  return fstat (fd, &a) == 0 && fstatat (dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0
+         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static int
 write_all (int fd, const char *data, size_t len)
 {
@@ -65,12 +74,22 @@ hr_writeback (int dirfd, const char *name, const struct stat *orig, const char *
   cleanup_close int fd = -1;
   for (int attempt = 0; attempt < 200; attempt++)
     {
+      int r;
       fd = openat (dirfd, lock, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (fd >= 0)
-        break;
-      if (errno != EEXIST)
+        {
+          /* Between the create and the flock() another writer may have
+           * taken the unlocked file for stale and removed it. Only a file
+           * that is still under its name once locked is ours. */
+          if (flock (fd, LOCK_EX | LOCK_NB) == 0 && is_linked_as (dirfd, lock, fd))
+            break;
+          close (steal_fd (&fd));
+          r = -EAGAIN;
+        }
+      else if (errno != EEXIST)
         return hr_error_setsys (err, errno, "%s: cannot create lock file \"%s\"", display, lock);
-      int r = take_over_stale (dirfd, lock);
+      else
+        r = take_over_stale (dirfd, lock);
       if (r == -EBUSY || r == -EAGAIN)
         {
           struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -82,15 +101,16 @@ hr_writeback (int dirfd, const char *name, const struct stat *orig, const char *
   if (fd < 0)
     return hr_error_set (err, EBUSY, "%s: lock file \"%s\" is held by another writer", display, lock);
 
+  /* From here on the lock file is ours: it is locked, so nobody takes it
+   * over, and removing it by name on failure removes our own. */
   int r = 0;
-  if (flock (fd, LOCK_EX | LOCK_NB) < 0)
-    r = hr_error_setsys (err, errno, "%s: cannot lock \"%s\"", display, lock);
-  else if ((r = write_all (fd, data, len)) < 0)
+  if ((r = write_all (fd, data, len)) < 0)
     r = hr_error_setsys (err, -r, "%s: cannot write \"%s\"", display, lock);
-  else if (fchmod (fd, orig->st_mode & 07777) < 0)
-    r = hr_error_setsys (err, errno, "%s: cannot set the mode of \"%s\"", display, lock);
+  /* Owner first: chown() clears the set-user-ID and set-group-ID bits. */
   else if (fchown (fd, orig->st_uid, orig->st_gid) < 0 && !(errno == EPERM && orig->st_uid == geteuid ()))
     r = hr_error_setsys (err, errno, "%s: cannot set the owner of \"%s\"", display, lock);
+  else if (fchmod (fd, orig->st_mode & 07777) < 0)
+    r = hr_error_setsys (err, errno, "%s: cannot set the mode of \"%s\"", display, lock);
   else if (fsync (fd) < 0)
     r = hr_error_setsys (err, errno, "%s: cannot sync \"%s\"", display, lock);
   else if (renameat (dirfd, lock, dirfd, name) < 0)
