@@ -5,6 +5,8 @@
 #include "writeback.h"
 #include "record.h"
 #include "policy/exec.h"
+#include "audit.h"
+#include "log.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,11 +21,11 @@ hr_settings_release (struct hr_settings *s)
 {
   if (s == NULL)
     return;
+  hr_policy_release (&s->policy);
   hr_profile_release (&s->profile);
-  free (s->profile_rule);
   free (s->datadir);
   free (s->state_dir);
-  free (s->runtime);
+  free (s->hook_path);
   memset (s, 0, sizeof *s);
 }
 
@@ -34,41 +36,46 @@ is_dir (const char *p)
   return stat (p, &st) == 0 && S_ISDIR (st.st_mode);
 }
 
+/* <dir of hardrun's executable>/REL, resolved, if it exists. */
+static char *
+beside_exe (const char *rel)
+{
+  char exe[PATH_MAX];
+  ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0)
+    return NULL;
+  exe[n] = '\0';
+  char *slash = strrchr (exe, '/');
+  if (slash == NULL)
+    return NULL;
+  *slash = '\0';
+  char cand[PATH_MAX + 64];
+  snprintf (cand, sizeof cand, "%s/%s", exe, rel);
+  return realpath (cand, NULL);
+}
+
 char *
 hr_find_datadir (void)
 {
   if (is_dir (HARDRUN_DATADIR "/seccomp"))
     return strdup (HARDRUN_DATADIR);
   /* A build tree: <builddir>/shim/hardrun next to <builddir>/profiles. */
-  char exe[PATH_MAX];
-  ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0)
-    {
-      exe[n] = '\0';
-      char *slash = strrchr (exe, '/');
-      if (slash)
-        {
-          *slash = '\0';
-          char cand[PATH_MAX + 32];
-          snprintf (cand, sizeof cand, "%s/../profiles", exe);
-          char *real = realpath (cand, NULL);
-          if (real && is_dir (real))
-            return real;
-          free (real);
-        }
-    }
+  char *p = beside_exe ("../profiles");
+  if (p && is_dir (p))
+    return p;
+  free (p);
   return strdup (HARDRUN_DATADIR);
 }
 
-/* "hardrun-baseline" -> "baseline"; NULL when the name has no suffix. */
-static const char *
-profile_from_argv0 (const char *argv0)
+char *
+hr_find_hook (void)
 {
-  const char *base = strrchr (argv0, '/');
-  base = base ? base + 1 : argv0;
-  static const char prefix[] = "hardrun-";
-  if (strncmp (base, prefix, sizeof prefix - 1) == 0 && base[sizeof prefix - 1])
-    return base + sizeof prefix - 1;
+  if (access (HARDRUN_LIBEXECDIR "/hardrun-hook", X_OK) == 0)
+    return strdup (HARDRUN_LIBEXECDIR "/hardrun-hook");
+  char *p = beside_exe ("../hooks/hardrun-hook");
+  if (p && access (p, X_OK) == 0)
+    return p;
+  free (p);
   return NULL;
 }
 
@@ -76,26 +83,13 @@ int
 hr_settings_load (const struct hr_cmdline *cmd, struct hr_settings *ret, struct hr_error *err)
 {
   memset (ret, 0, sizeof *ret);
-  const char *name = "restricted";
-  const char *rule = "default";
-  const char *from_name = profile_from_argv0 (cmd->argv0);
-  if (cmd->profile)
-    {
-      name = cmd->profile;
-      rule = "--hardrun-profile";
-    }
-  else if (from_name)
-    {
-      name = from_name;
-      rule = "invocation name";
-    }
-  int r = hr_profile_builtin (name, &ret->profile, err);
+  int r = hr_policy_load (cmd->policy_file, cmd->policy_file != NULL, &ret->policy, err);
   if (r < 0)
-    return hr_error_prefix (err, "profile selected by %s", rule);
-  ret->profile_rule = strdup (rule);
+    return r;
   ret->datadir = hr_find_datadir ();
   ret->state_dir = strdup (HARDRUN_STATE_DIR);
-  if (ret->profile_rule == NULL || ret->datadir == NULL || ret->state_dir == NULL)
+  ret->hook_path = hr_find_hook ();
+  if (ret->datadir == NULL || ret->state_dir == NULL)
     {
       hr_settings_release (ret);
       return hr_error_set (err, ENOMEM, "out of memory");
@@ -104,18 +98,138 @@ hr_settings_load (const struct hr_cmdline *cmd, struct hr_settings *ret, struct 
 }
 
 int
-hr_harden_bundle (const struct hr_cmdline *cmd, const struct hr_settings *s, struct hr_report *ret_report,
+hr_settings_select (struct hr_settings *s, const struct hr_cmdline *cmd, const struct hr_json *annotations,
+                    const char *recorded_profile, struct hr_error *err)
+{
+  const struct hr_profile *p = NULL;
+  int r;
+  if (recorded_profile && !cmd->profile && hr_policy_profile (&s->policy, recorded_profile))
+    {
+      /* an exec follows the profile its container was made with, unless
+       * the command line names one */
+      r = hr_policy_select (&s->policy, NULL, cmd->argv0, NULL, &p, s->rule, sizeof s->rule, err);
+      if (r == 0 && strncmp (s->rule, "invocation", 10) != 0)
+        {
+          p = hr_policy_profile (&s->policy, recorded_profile);
+          snprintf (s->rule, sizeof s->rule, "container record");
+        }
+    }
+  else
+    r = hr_policy_select (&s->policy, cmd->profile, cmd->argv0, annotations, &p, s->rule, sizeof s->rule, err);
+  if (r < 0)
+    return r;
+  hr_profile_release (&s->profile);
+  r = hr_profile_copy (p, &s->profile, err);
+  if (r < 0)
+    return r;
+  /* hardrun's own hook is on the allowlist by construction */
+  if (s->hook_path && hr_strlist_add (&s->profile.hook_paths, s->hook_path) < 0)
+    return hr_error_set (err, ENOMEM, "out of memory");
+  return 0;
+}
+
+/* Adds hardrun-hook to poststart and poststop, once. */
+static int
+inject_hook (const struct hr_settings *s, struct hr_json *spec, struct hr_error *err)
+{
+  if (s->hook_path == NULL || s->profile.mode[HR_CTL_HOOKS] != HR_MODE_ENFORCE
+      || (s->policy.audit_file == NULL && !s->policy.audit_syslog))
+    return 0;
+  static const char *const kinds[] = { "poststart", "poststop" };
+  for (size_t k = 0; k < 2; k++)
+    {
+      struct hr_json *hooks = hr_json_ensure_object (spec, "hooks");
+      struct hr_json *list = hooks ? hr_json_ensure_array (hooks, kinds[k]) : NULL;
+      if (list == NULL)
+        return hr_error_set (err, EINVAL, "\"hooks.%s\" is not an array", kinds[k]);
+      bool present = false;
+      for (size_t i = 0; i < hr_json_len (list); i++)
+        {
+          const char *p = hr_json_string (hr_json_get (hr_json_at (list, i), "path"));
+          present |= p && strcmp (p, s->hook_path) == 0;
+        }
+      if (present)
+        continue;
+      struct hr_json *hook = hr_json_new_object ();
+      struct hr_json *args = hr_json_new_array ();
+      int r = 0;
+      if (hook == NULL || args == NULL)
+        r = -ENOMEM;
+      if (r == 0)
+        r = hr_json_append (args, hr_json_new_string ("hardrun-hook"), NULL);
+      if (r == 0 && s->policy.audit_file)
+        {
+          r = hr_json_append (args, hr_json_new_string ("--audit-file"), NULL);
+          if (r == 0)
+            r = hr_json_append (args, hr_json_new_string (s->policy.audit_file), NULL);
+        }
+      if (r == 0 && s->policy.audit_syslog)
+        r = hr_json_append (args, hr_json_new_string ("--syslog"), NULL);
+      if (r == 0)
+        r = hr_json_append (args, hr_json_new_string (kinds[k]), NULL);
+      if (r == 0)
+        r = hr_json_set (hook, "path", hr_json_new_string (s->hook_path), NULL);
+      if (r == 0)
+        {
+          r = hr_json_set (hook, "args", args, NULL);
+          args = NULL;
+        }
+      if (r == 0)
+        {
+          r = hr_json_append (list, hook, NULL);
+          hook = NULL;
+        }
+      hr_json_free (args);
+      hr_json_free (hook);
+      if (r < 0)
+        return hr_error_set (err, ENOMEM, "out of memory");
+    }
+  return 0;
+}
+
+void
+hr_harden_audit (const struct hr_cmdline *cmd, const struct hr_settings *s, const char *bundle,
+                 const struct hr_json *annotations, const struct hr_report *rep, const struct hr_error *refusal)
+{
+  struct hr_audit_sink sink = { .file = s->policy.audit_file, .syslog = s->policy.audit_syslog };
+  if (sink.file == NULL && !sink.syslog)
+    return;
+  struct hr_decision d = {
+    .cmd = cmd,
+    .bundle = bundle,
+    .profile = s->profile.name,
+    .rule = s->rule,
+    .annotations = annotations,
+    .report = rep,
+    .modes = &s->profile,
+    .error = refusal ? refusal->msg : NULL,
+  };
+  cleanup_json struct hr_json *rec = hr_audit_record (&d);
+  struct hr_error e = { 0 };
+  if (rec == NULL || hr_audit_write (&sink, rec, &e) < 0)
+    {
+      struct hr_log log = { .path = cmd->log, .json = cmd->log_format && strcmp (cmd->log_format, "json") == 0 };
+      hr_log_write (&log, HR_LOG_WARNING, e.msg[0] ? e.msg : "cannot write the audit record");
+    }
+}
+
+int
+hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_report *ret_report,
                   struct hr_error *err)
 {
   struct hr_doc_file f;
   int r = hr_bundle_load (cmd->bundle, &f, err);
   if (r < 0)
     return r;
+  cleanup_json struct hr_json *annotations = hr_json_copy (hr_json_get (f.doc, "annotations"));
+  r = hr_settings_select (s, cmd, annotations, NULL, err);
+  if (r < 0)
+    goto out;
 
   char seccomp_dir[PATH_MAX], apparmor_dir[PATH_MAX];
   snprintf (seccomp_dir, sizeof seccomp_dir, "%s/seccomp", s->datadir);
   snprintf (apparmor_dir, sizeof apparmor_dir, "%s/apparmor", s->datadir);
-  struct hr_policy_ctx ctx = {
+  const struct hr_policy_ctx ctx = {
     .profile = &s->profile,
     .container_id = cmd->id,
     .bundle_dir = f.dir,
@@ -124,6 +238,15 @@ hr_harden_bundle (const struct hr_cmdline *cmd, const struct hr_settings *s, str
     .state_dir = s->state_dir,
   };
   r = hr_policy_apply (&ctx, f.doc, ret_report, err);
+  if (r == 0 && !ret_report->refused)
+    {
+      /* the lifecycle hook is part of the rewrite */
+      bool had = hr_json_get (f.doc, "hooks") != NULL;
+      cleanup_json struct hr_json *before = had ? hr_json_copy (hr_json_get (f.doc, "hooks")) : NULL;
+      r = inject_hook (s, f.doc, err);
+      if (r == 0 && !hr_json_equal (before, hr_json_get (f.doc, "hooks")))
+        ret_report->changed = true;
+    }
   if (r < 0)
     goto out;
   if (ret_report->refused)
@@ -132,6 +255,7 @@ hr_harden_bundle (const struct hr_cmdline *cmd, const struct hr_settings *s, str
       hr_report_refusals (ret_report, why, sizeof why);
       r = hr_error_set (err, EPERM, "hardrun refused container \"%s\" (profile \"%s\"): %s",
                         cmd->id ? cmd->id : "", s->profile.name, why);
+      hr_harden_audit (cmd, s, f.dir, annotations, ret_report, err);
       goto out;
     }
   if (ret_report->changed)
@@ -149,6 +273,8 @@ hr_harden_bundle (const struct hr_cmdline *cmd, const struct hr_settings *s, str
       struct hr_error rec_err = { 0 };
       hr_record_write (s->state_dir, cmd->root, cmd->id, f.doc, s->profile.name, f.dir, &rec_err);
     }
+  if (r == 0)
+    hr_harden_audit (cmd, s, f.dir, annotations, ret_report, NULL);
 out:
   hr_doc_file_release (&f);
   return r;
@@ -170,12 +296,11 @@ fill_ctx (const struct hr_cmdline *cmd, const struct hr_settings *s, struct hr_p
 }
 
 int
-hr_harden_exec (const struct hr_cmdline *cmd, const struct hr_settings *s, struct hr_report *ret_report,
+hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_report *ret_report,
                 struct hr_exec_argv *ret_argv, struct hr_error *err)
 {
   char seccomp_dir[PATH_MAX], apparmor_dir[PATH_MAX];
   struct hr_policy_ctx ctx;
-  fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
   memset (ret_argv, 0, sizeof *ret_argv);
   if (!hr_record_id_valid (cmd->id))
     return hr_error_set (err, EINVAL, "exec: container ID \"%s\" is not valid", cmd->id ? cmd->id : "");
@@ -184,6 +309,10 @@ hr_harden_exec (const struct hr_cmdline *cmd, const struct hr_settings *s, struc
   int r = hr_record_load (s->state_dir, cmd->root, cmd->id, &record, err);
   if (r < 0)
     return r;
+  r = hr_settings_select (s, cmd, NULL, hr_json_string (hr_json_get (record, "profile")), err);
+  if (r < 0)
+    return r;
+  fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
   struct hr_ceiling c;
   r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);
   if (r < 0)
@@ -219,6 +348,9 @@ hr_harden_exec (const struct hr_cmdline *cmd, const struct hr_settings *s, struc
       hr_exec_argv_release (ret_argv);
       r = hr_error_set (err, EPERM, "hardrun refused exec in container \"%s\" (profile \"%s\"): %s",
                         cmd->id, s->profile.name, why);
+      hr_harden_audit (cmd, s, NULL, NULL, ret_report, err);
     }
+  else if (r == 0)
+    hr_harden_audit (cmd, s, NULL, NULL, ret_report, NULL);
   return r;
 }

@@ -13,6 +13,8 @@
 #include "runtime.h"
 #include "record.h"
 #include "policy/exec.h"
+#include "policyfile.h"
+#include "admin.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -73,7 +75,7 @@ warn_findings (const struct hr_cmdline *cmd, const struct hr_settings *s, const 
     return;
   char msg[2048];
   size_t off = (size_t) snprintf (msg, sizeof msg, "hardrun: profile \"%s\" (%s): ", s->profile.name,
-                                  s->profile_rule);
+                                  s->rule);
   size_t changed = 0, audited = 0;
   for (size_t i = 0; i < rep->n; i++)
     {
@@ -96,6 +98,24 @@ exec_runtime (const struct hr_cmdline *cmd, const char *from_policy, char **argv
     return r;
   fflush (NULL);
   return hr_runtime_exec (path, argv ? argv : cmd->runtime_argv, err);
+}
+
+/* The runtime named in the policy file, for commands that pass through. A
+ * policy that cannot be read is not their concern: create already failed
+ * closed on it, and delete must still work. */
+static char *
+policy_runtime (const struct hr_cmdline *cmd)
+{
+  const char *path = cmd->policy_file ? cmd->policy_file : HARDRUN_POLICY_FILE;
+  if (access (path, F_OK) < 0)
+    return NULL;
+  struct hr_policy p;
+  struct hr_error e = { 0 };
+  if (hr_policy_load (path, true, &p, &e) < 0)
+    return NULL;
+  char *rt = p.runtime ? strdup (p.runtime) : NULL;
+  hr_policy_release (&p);
+  return rt;
 }
 
 /* "hardrun features": the runtime's features with hardrun's annotations. */
@@ -159,22 +179,26 @@ main (int argc, char **argv)
 
   int r = 0;
   struct hr_exec_argv exec_argv = { 0 };
+  struct hr_settings settings = { 0 };
   if (cmd.command == HR_CMD_DELETE && cmd.id && !cmd.usage_error)
     {
       /* The container's exec ceiling goes with it. */
       hr_record_remove (HARDRUN_STATE_DIR, cmd.root, cmd.id);
-      r = exec_runtime (&cmd, NULL, NULL, &err);
+      cleanup_free char *rt = policy_runtime (&cmd);
+      r = exec_runtime (&cmd, rt, NULL, &err);
     }
   else if (cmd.command == HR_CMD_NONE && cmd.version)
     {
       printf ("hardrun version %s\n", PACKAGE_VERSION);
-      r = exec_runtime (&cmd, NULL, NULL, &err);
+      cleanup_free char *rt = policy_runtime (&cmd);
+      r = exec_runtime (&cmd, rt, NULL, &err);
     }
   else if (cmd.command == HR_CMD_NONE && cmd.help)
     {
       usage (stdout);
       printf ("\nThe runtime's own help follows.\n\n");
-      r = exec_runtime (&cmd, NULL, NULL, &err);
+      cleanup_free char *rt = policy_runtime (&cmd);
+      r = exec_runtime (&cmd, rt, NULL, &err);
     }
   else if (cmd.command == HR_CMD_FEATURES && !cmd.command_help && !cmd.usage_error)
     {
@@ -196,31 +220,43 @@ main (int argc, char **argv)
         r = hr_error_set (&err, EINVAL, "\"exec\" requires a container ID");
       else
         {
-          struct hr_settings s;
           struct hr_report rep = { 0 };
-          r = hr_settings_load (&cmd, &s, &err);
+          r = hr_settings_load (&cmd, &settings, &err);
           if (r == 0)
             {
               if (cmd.command == HR_CMD_EXEC)
-                r = hr_harden_exec (&cmd, &s, &rep, &exec_argv, &err);
+                r = hr_harden_exec (&cmd, &settings, &rep, &exec_argv, &err);
               else
-                r = hr_harden_bundle (&cmd, &s, &rep, &err);
+                r = hr_harden_bundle (&cmd, &settings, &rep, &err);
               if (r == 0)
-                warn_findings (&cmd, &s, &rep);
+                warn_findings (&cmd, &settings, &rep);
               hr_report_release (&rep);
-              hr_settings_release (&s);
             }
         }
       if (r == 0)
-        r = exec_runtime (&cmd, NULL, exec_argv.argv, &err);
+        r = exec_runtime (&cmd, settings.policy.runtime, exec_argv.argv, &err);
       hr_exec_argv_release (&exec_argv);
     }
+  else if (cmd.command == HR_CMD_HARDRUN_EXPLAIN || cmd.command == HR_CMD_HARDRUN_POLICY)
+    {
+      int status = hr_admin_main (&cmd, &err);
+      if (status >= 0)
+        {
+          hr_cmdline_free (&cmd);
+          return status;
+        }
+      r = status;
+    }
   else
-    r = exec_runtime (&cmd, NULL, NULL, &err);
+    {
+      cleanup_free char *rt = policy_runtime (&cmd);
+      r = exec_runtime (&cmd, rt, NULL, &err);
+    }
 
   /* Only failures reach this point. */
   (void) r;
   int status = report_error (&cmd, &err);
+  hr_settings_release (&settings);
   hr_cmdline_free (&cmd);
   return status;
 }

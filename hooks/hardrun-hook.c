@@ -1,0 +1,103 @@
+/* hardrun-hook: hardrun's own OCI hook. hardrun adds it to the poststart
+ * and poststop hooks of every container it hardens; it reads the container
+ * state from stdin and appends a lifecycle record to the audit trail.
+ *
+ *   hardrun-hook [--audit-file FILE] [--syslog] poststart|poststop
+ *
+ * It must never fail a container (runc kills a container whose poststart
+ * hook fails), so it always exits 0, and it is quick: one read, one write. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+
+#define MAX_STATE (256 * 1024)
+
+static void
+put (struct hr_json *o, const char *key, const struct hr_json *state, const char *from)
+{
+  const struct hr_json *v = hr_json_get (state, from);
+  if (v && (v->type == HR_JSON_STRING || v->type == HR_JSON_NUMBER))
+    hr_json_set (o, key, hr_json_copy (v), NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *file = NULL, *event = NULL;
+  int use_syslog = 0;
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--audit-file") == 0 && i + 1 < argc)
+        file = argv[++i];
+      else if (strcmp (argv[i], "--syslog") == 0)
+        use_syslog = 1;
+      else
+        event = argv[i];
+    }
+
+  static char buf[MAX_STATE];
+  size_t len = 0;
+  ssize_t n;
+  while (len < sizeof buf && (n = read (STDIN_FILENO, buf + len, sizeof buf - len)) > 0)
+    len += (size_t) n;
+
+  struct hr_json *state = NULL;
+  struct hr_error err = { 0 };
+  if (len == 0 || hr_json_parse (buf, len, "state", &state, &err) < 0)
+    state = NULL;
+
+  struct hr_json *rec = hr_json_new_object ();
+  if (rec == NULL)
+    return 0;
+  char when[64];
+  struct timespec ts;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r (&ts.tv_sec, &tm);
+  size_t w = strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (when + w, sizeof when - w, ".%06ldZ", ts.tv_nsec / 1000);
+  hr_json_set (rec, "time", hr_json_new_string (when), NULL);
+  hr_json_set (rec, "event", hr_json_new_string (event ? event : "unknown"), NULL);
+  put (rec, "id", state, "id");
+  put (rec, "pid", state, "pid");
+  put (rec, "status", state, "status");
+  put (rec, "bundle", state, "bundle");
+
+  char *line = NULL;
+  size_t llen = 0;
+  if (hr_json_serialize (rec, false, &line, &llen, &err) == 0)
+    {
+      line[llen] = '\n';
+      if (use_syslog)
+        {
+          openlog ("hardrun-hook", LOG_PID, LOG_AUTHPRIV);
+          syslog (LOG_INFO, "%.*s", (int) llen, line);
+          closelog ();
+        }
+      if (file)
+        {
+          int fd = open (file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+          if (fd >= 0)
+            {
+              if (write (fd, line, llen + 1) < 0)
+                {
+                  /* nothing to do: a hook must not fail the container */
+                }
+              close (fd);
+            }
+        }
+      free (line);
+    }
+  hr_json_free (rec);
+  hr_json_free (state);
+  return 0;
+}

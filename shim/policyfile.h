@@ -1,0 +1,76 @@
+/* The operator's policy file: profiles (which may extend one another),
+ * selection rules, the audit sink and the real runtime.
+ *
+ * /etc/hardrun/policy.json by default, read with the same strict loader as
+ * config.json. A missing default file means the built-in profiles with
+ * "restricted" as the default; a file that exists but cannot be read or is
+ * invalid is an error, so no container starts (fail closed). Errors name
+ * the file, line and field: policy.json:12: "profiles.web.caps.allow[1]":
+ * unknown capability "CAP_FOO". The format is in hardrun-policy(5). */
+#ifndef HARDRUN_POLICYFILE_H
+#define HARDRUN_POLICYFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "json.h"
+#include "policy/profile.h"
+
+struct hr_match_kv
+{
+  char *key;                    /* annotation name */
+  char *pattern;                /* glob (fnmatch) */
+};
+
+struct hr_rule
+{
+  /* all given conditions must hold */
+  struct hr_match_kv *annotations;
+  size_t n_annotations;
+  char *container_type;         /* "sandbox" or "container", or NULL */
+  /* what it selects */
+  char *profile;                /* a profile name, or NULL with select_annotation */
+  /* the workload may pick its profile with this annotation, among ALLOWED */
+  char *select_annotation;
+  struct hr_strlist allowed;
+};
+
+struct hr_policy
+{
+  char *file;                   /* owned; NULL for the built-in policy */
+  char *runtime;                /* owned; NULL when not set */
+  char *default_profile;        /* owned */
+  struct hr_profile *profiles;  /* owned; extends resolved */
+  size_t n_profiles;
+  struct hr_rule *rules;        /* owned */
+  size_t n_rules;
+  char *audit_file;             /* owned; NULL: no file sink */
+  bool audit_syslog;
+};
+
+/* Loads PATH (NULL: the default path). EXPLICIT means the operator named the
+ * file, so a missing file is an error too. */
+int hr_policy_load (const char *path, bool explicit_path, struct hr_policy *ret, struct hr_error *err);
+
+/* Parses a policy document (for tests and fuzzing). NAME prefixes errors;
+ * DIR resolves "profilesDir" entries relative to the file, or NULL. */
+int hr_policy_parse (const char *buf, size_t len, const char *name, struct hr_policy *ret, struct hr_error *err);
+
+void hr_policy_release (struct hr_policy *p);
+
+/* The profile named NAME, or NULL. */
+const struct hr_profile *hr_policy_profile (const struct hr_policy *p, const char *name);
+
+/* Which profile applies, by precedence: EXPLICIT (--hardrun-profile), then
+ * the invocation name (hardrun-NAME from ARGV0), then the rules over
+ * ANNOTATIONS (config.json's, may be NULL), then the default. *RET_PROFILE
+ * is borrowed from P; RET_RULE (SIZE bytes) says which rule chose. */
+int hr_policy_select (const struct hr_policy *p, const char *explicit_name, const char *argv0,
+                      const struct hr_json *annotations, const struct hr_profile **ret_profile, char *ret_rule,
+                      size_t size, struct hr_error *err);
+
+/* Serializes a profile as the policy file would define it (policy show). */
+struct hr_json *hr_profile_to_json (const struct hr_profile *p);
+
+#endif
