@@ -273,10 +273,28 @@ hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c
             uint32_t uid = 1, gid = 1;
             bool uid_ok = go_atoi_u32 (v, colon ? (size_t) (colon - v) : strlen (v), &uid);
             bool gid_ok = colon ? go_atoi_u32 (colon + 1, strlen (colon + 1), &gid) : true;
+            bool fix = false;
+            /* runc rejects what Go's Atoi does not read, but crun reads the
+             * value with strtol: "", " 0" and "1000:" are root to it. And
+             * without a group runc keeps the container's, crun takes 0. */
             if (!uid_ok || !gid_ok)
-              break;            /* runc rejects it itself */
-            if ((uid == 0 || (colon && gid == 0))
-                && hr_violation (&a, "exec --user", "\"%s\" is root; set to %" PRIu32 ":%" PRIu32, v, c->uid, c->gid))
+              fix = hr_violation (&a, "exec --user", "\"%s\" is no uid[:gid] that runc reads and may be root to crun; "
+                                  "set to %" PRIu32 ":%" PRIu32, v, c->uid, c->gid);
+            else if (uid == 0 || (colon && gid == 0))
+              fix = hr_violation (&a, "exec --user", "\"%s\" is root; set to %" PRIu32 ":%" PRIu32, v, c->uid,
+                                  c->gid);
+            else if (!colon && c->gid != 0)
+              {
+                if (hr_violation (&a, "exec --user", "\"%s\" names no group, which is group root to crun; set to "
+                                  "%" PRIu32 ":%" PRIu32, v, uid, c->gid))
+                  {
+                    edits[i].what = REPLACE;
+                    if (asprintf (&edits[i].value, "%" PRIu32 ":%" PRIu32, uid, c->gid) < 0)
+                      r = hr_error_set (err, ENOMEM, "out of memory");
+                  }
+                break;
+              }
+            if (fix)
               {
                 edits[i].what = REPLACE;
                 if (asprintf (&edits[i].value, "%" PRIu32 ":%" PRIu32, c->uid, c->gid) < 0)

@@ -49,6 +49,55 @@ hr_mount_remove_option (struct hr_json *mount, const char *opt)
   return removed;
 }
 
+/* The option that undoes OPT and the other way round ("ro" and "rw"), or
+ * NULL. */
+static inline const char *
+hr_mount_option_inverse (const char *opt)
+{
+  static const char *const pairs[][2] = {
+    { "ro", "rw" }, { "nosuid", "suid" }, { "nodev", "dev" }, { "noexec", "exec" },
+  };
+  for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+    {
+      if (strcmp (opt, pairs[i][0]) == 0)
+        return pairs[i][1];
+      if (strcmp (opt, pairs[i][1]) == 0)
+        return pairs[i][0];
+    }
+  return NULL;
+}
+
+/* Is OPT in effect? runc and crun read the options in order, so a later
+ * "rw", "suid", "dev" or "exec" undoes an earlier "ro", "nosuid", "nodev"
+ * or "noexec". */
+static inline bool
+hr_mount_option_in_effect (const struct hr_json *mount, const char *opt)
+{
+  const char *inverse = hr_mount_option_inverse (opt);
+  const struct hr_json *opts = hr_json_get (mount, "options");
+  bool on = false;
+  for (size_t i = 0; i < hr_json_len (opts); i++)
+    {
+      const char *o = hr_json_string (hr_json_at (opts, i));
+      if (o && strcmp (o, opt) == 0)
+        on = true;
+      else if (o && inverse && strcmp (o, inverse) == 0)
+        on = false;
+    }
+  return on;
+}
+
+/* Makes OPT the last word: every OPT and its inverse go, OPT is appended. */
+static inline int
+hr_mount_force_option (struct hr_json *mount, const char *opt, struct hr_error *err)
+{
+  const char *inverse = hr_mount_option_inverse (opt);
+  hr_mount_remove_option (mount, opt);
+  if (inverse)
+    hr_mount_remove_option (mount, inverse);
+  return hr_mount_add_option (mount, opt, err);
+}
+
 static inline bool
 hr_mount_is_bind (const struct hr_json *mount)
 {

@@ -16,7 +16,7 @@
 /* File names of container engines' API sockets. */
 static const char *const socket_names[] = {
   "docker.sock", "containerd.sock", "containerd.sock.ttrpc", "crio.sock", "podman.sock",
-  "dockershim.sock", "cri-dockerd.sock", "buildkitd.sock", "kubelet.sock",
+  "dockershim.sock", "cri-dockerd.sock", "buildkitd.sock", "kubelet.sock", "system_bus_socket",
 };
 
 /* Where those sockets live: binding one of these, or any directory above
@@ -27,11 +27,15 @@ static const char *const socket_paths[] = {
   "/run/crio/crio.sock", "/var/run/crio/crio.sock",
   "/run/podman/podman.sock", "/var/run/podman/podman.sock",
   "/run/dockershim.sock", "/var/run/dockershim.sock",
+  /* D-Bus and systemd's private socket: root on them starts host units */
+  "/run/dbus/system_bus_socket", "/var/run/dbus/system_bus_socket", "/run/systemd/private",
+  "/var/run/systemd/private",
 };
 
-/* Host paths that must not be bound, nor anything below them. */
+/* Host paths that must not be bound, nor anything below them: CIS 5.6's
+ * list, with the host's programs and libraries wherever they live. */
 static const char *const sensitive_trees[] = {
-  "/etc", "/proc", "/sys", "/dev", "/boot", "/lib/modules", "/usr/lib/modules", "/root",
+  "/etc", "/proc", "/sys", "/dev", "/boot", "/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/root",
 };
 
 /* Engine state directories: the directories themselves and their first
@@ -67,6 +71,9 @@ base_name (const char *p)
   return s ? s + 1 : p;
 }
 
+static const char why_socket[] = "a container runtime socket";
+static const char why_socket_dir[] = "a container runtime socket or a directory holding one";
+
 /* Why the host path PATH (normalized) may not be bound, or NULL. */
 static const char *
 why_sensitive (const char *path)
@@ -74,10 +81,10 @@ why_sensitive (const char *path)
   if (strcmp (path, "/") == 0)
     return "the host's root filesystem";
   if (in_list (base_name (path), socket_names, HR_ARRAY_SIZE (socket_names)))
-    return "a container runtime socket";
+    return why_socket;
   for (size_t i = 0; i < HR_ARRAY_SIZE (socket_paths); i++)
     if (hr_path_is_under (socket_paths[i], path) || hr_path_is_under (path, socket_paths[i]))
-      return "a container runtime socket or a directory holding one";
+      return why_socket_dir;
   for (size_t i = 0; i < HR_ARRAY_SIZE (sensitive_trees); i++)
     if (hr_path_is_under (path, sensitive_trees[i]) || hr_path_is_under (sensitive_trees[i], path))
       return "a sensitive host path";
@@ -102,7 +109,7 @@ why_sensitive (const char *path)
 static bool
 readonly_allowed (const struct hr_profile *p, const char *path, const struct hr_json *mount)
 {
-  if (!hr_mount_has_option (mount, "ro"))
+  if (!hr_mount_option_in_effect (mount, "ro"))
     return false;
   for (size_t i = 0; i < p->readonly_host_paths.n; i++)
     {
@@ -147,10 +154,13 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
     }
   if (why == NULL && in_list (base_name (dest_norm), socket_names, HR_ARRAY_SIZE (socket_names)))
     {
-      why = "a container runtime socket";
+      why = why_socket;
       what = norm;
     }
-  if (why && !readonly_allowed (a->ctx->profile, what, m))
+  /* A read-only mount still lets a process connect to a socket on it:
+   * readonlyHostPaths never lets a runtime socket through. */
+  bool socket = why == why_socket || why == why_socket_dir;
+  if (why && (socket || !readonly_allowed (a->ctx->profile, what, m)))
     {
       hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": %s", what, dest_norm, why);
       return 0;
@@ -159,10 +169,10 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
   snprintf (field, sizeof field, "mounts[%zu].options", i);
   static const char *const need[] = { "nosuid", "nodev" };
   for (size_t k = 0; k < HR_ARRAY_SIZE (need); k++)
-    if (!hr_mount_has_option (m, need[k])
+    if (!hr_mount_option_in_effect (m, need[k])
         && hr_violation (a, field, "bind mount at \"%s\" without \"%s\"; added", dest_norm, need[k]))
       {
-        int r = hr_mount_add_option (m, need[k], err);
+        int r = hr_mount_force_option (m, need[k], err);
         if (r < 0)
           return r;
       }

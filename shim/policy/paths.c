@@ -1,6 +1,8 @@
 /* paths: kernel interfaces stay hidden or read-only inside the container:
- * maskedPaths and readonlyPaths hold at least Docker's lists, /sys and
- * /sys/fs/cgroup are read-only, /proc is nosuid, noexec and nodev. */
+ * maskedPaths and readonlyPaths hold at least Docker's lists, /sys,
+ * /sys/fs/cgroup and every other sysfs or cgroup mount are read-only, /proc
+ * is nosuid, noexec and nodev, and no procfs is mounted anywhere else (the
+ * lists name paths under /proc only). */
 #include "config.h"
 #include "policy/policy.h"
 #include "policy/mountopt.h"
@@ -36,10 +38,10 @@ list_has (const struct hr_json *list, const char *path)
 }
 
 static int
-ensure_list (struct hr_apply *a, struct hr_json *linux_, const char *key, const char *const *want, size_t n,
+ensure_list (struct hr_apply *a, struct hr_json *spec, const char *key, const char *const *want, size_t n,
              struct hr_error *err)
 {
-  struct hr_json *list = hr_json_get (linux_, key);
+  struct hr_json *list = hr_json_get (hr_json_get (spec, "linux"), key);
   char field[64];
   snprintf (field, sizeof field, "linux.%s", key);
   for (size_t i = 0; i < n; i++)
@@ -48,8 +50,13 @@ ensure_list (struct hr_apply *a, struct hr_json *linux_, const char *key, const 
         continue;
       if (!hr_violation (a, field, "\"%s\" was not listed; added", want[i]))
         continue;
-      if (list == NULL && (list = hr_json_ensure_array (linux_, key)) == NULL)
-        return hr_error_set (err, EINVAL, "\"%s\" is not an array", field);
+      if (list == NULL)
+        {
+          /* Created only now: audit and deny modes change nothing. */
+          struct hr_json *linux_ = hr_json_ensure_object (spec, "linux");
+          if (linux_ == NULL || (list = hr_json_ensure_array (linux_, key)) == NULL)
+            return hr_error_set (err, EINVAL, "\"%s\" is not an array", field);
+        }
       int r = hr_json_append (list, hr_json_new_string (want[i]), err);
       if (r < 0)
         return r;
@@ -66,13 +73,11 @@ require_options (struct hr_apply *a, struct hr_json *mount, size_t index, const 
   const char *dest = hr_json_string (hr_json_get (mount, "destination"));
   for (size_t i = 0; i < n; i++)
     {
-      if (hr_mount_has_option (mount, opts[i]))
+      if (hr_mount_option_in_effect (mount, opts[i]))
         continue;
       if (!hr_violation (a, field, "\"%s\" mounted without \"%s\"; added", dest, opts[i]))
         continue;
-      if (strcmp (opts[i], "ro") == 0)
-        hr_mount_remove_option (mount, "rw");
-      int r = hr_mount_add_option (mount, opts[i], err);
+      int r = hr_mount_force_option (mount, opts[i], err);
       if (r < 0)
         return r;
     }
@@ -82,12 +87,9 @@ require_options (struct hr_apply *a, struct hr_json *mount, size_t index, const 
 int
 hr_ctl_paths (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
-  struct hr_json *linux_ = hr_json_ensure_object (spec, "linux");
-  if (linux_ == NULL)
-    return hr_error_set (err, EINVAL, "\"linux\" is not an object");
-  int r = ensure_list (a, linux_, "maskedPaths", masked_paths, HR_ARRAY_SIZE (masked_paths), err);
+  int r = ensure_list (a, spec, "maskedPaths", masked_paths, HR_ARRAY_SIZE (masked_paths), err);
   if (r == 0)
-    r = ensure_list (a, linux_, "readonlyPaths", readonly_paths, HR_ARRAY_SIZE (readonly_paths), err);
+    r = ensure_list (a, spec, "readonlyPaths", readonly_paths, HR_ARRAY_SIZE (readonly_paths), err);
   if (r < 0)
     return r;
 
@@ -102,10 +104,18 @@ hr_ctl_paths (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
       char norm[PATH_MAX];
       if (dest == NULL || !hr_path_normalize (dest, norm, sizeof norm))
         continue;
-      if (strcmp (norm, "/sys") == 0 || strcmp (norm, "/sys/fs/cgroup") == 0)
+      bool kernel_fs = type && (strcmp (type, "sysfs") == 0 || strcmp (type, "cgroup") == 0
+                                || strcmp (type, "cgroup2") == 0);
+      if (strcmp (norm, "/sys") == 0 || strcmp (norm, "/sys/fs/cgroup") == 0 || kernel_fs)
         r = require_options (a, m, i, ro, 1, err);
       else if (strcmp (norm, "/proc") == 0 && type && strcmp (type, "proc") == 0)
         r = require_options (a, m, i, proc_opts, 3, err);
+      else if (type && strcmp (type, "proc") == 0)
+        {
+          char field[64];
+          snprintf (field, sizeof field, "mounts[%zu]", i);
+          hr_refusal (a, field, "a second procfs at \"%s\" escapes maskedPaths and readonlyPaths", norm);
+        }
       if (r < 0)
         return r;
     }

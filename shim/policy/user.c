@@ -8,19 +8,24 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Does the spec's user namespace map container id 0 to a non-root host id? */
 static bool
-root_is_mapped_away (const struct hr_json *linux_, const char *key)
+has_userns (const struct hr_json *linux_)
 {
-  bool has_userns = false;
   const struct hr_json *ns = hr_json_get (linux_, "namespaces");
   for (size_t i = 0; i < hr_json_len (ns); i++)
     {
       const char *t = hr_json_string (hr_json_get (hr_json_at (ns, i), "type"));
       if (t && strcmp (t, "user") == 0)
-        has_userns = true;
+        return true;
     }
-  if (!has_userns)
+  return false;
+}
+
+/* Does the spec's user namespace map container id 0 to a non-root host id? */
+static bool
+root_is_mapped_away (const struct hr_json *linux_, const char *key)
+{
+  if (!has_userns (linux_))
     return false;
   const struct hr_json *maps = hr_json_get (linux_, key);
   for (size_t i = 0; i < hr_json_len (maps); i++)
@@ -34,6 +39,36 @@ root_is_mapped_away (const struct hr_json *linux_, const char *key)
         return hid != 0;
     }
   return false;
+}
+
+/* The host id that container id ID maps to through linux.KEY, or -1. */
+static int64_t
+host_id (const struct hr_json *linux_, const char *key, int64_t id)
+{
+  const struct hr_json *maps = hr_json_get (linux_, key);
+  for (size_t i = 0; i < hr_json_len (maps); i++)
+    {
+      const struct hr_json *m = hr_json_at (maps, i);
+      int64_t cid, hid, size;
+      if (!hr_json_int_value (hr_json_get (m, "containerID"), 0, UINT32_MAX, &cid)
+          || !hr_json_int_value (hr_json_get (m, "hostID"), 0, UINT32_MAX, &hid)
+          || !hr_json_int_value (hr_json_get (m, "size"), 0, UINT32_MAX, &size))
+        continue;
+      if (id >= cid && id - cid < size)
+        return hid + (id - cid);
+    }
+  return -1;
+}
+
+/* A non-zero id of the process that the user namespace maps to host id 0
+ * is host root all the same. (Id 0 is hr_process_user's.) */
+static void
+refuse_host_root (struct hr_apply *a, const struct hr_json *linux_, const char *key, const char *field,
+                  const struct hr_json *v)
+{
+  int64_t id;
+  if (hr_json_int_value (v, 1, UINT32_MAX, &id) && host_id (linux_, key, id) == 0)
+    hr_refusal (a, field, "container id %" PRId64 " is host root through linux.%s", id, key);
 }
 
 static int64_t
@@ -96,6 +131,19 @@ hr_ctl_user (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
     return 0;                   /* nothing will run */
   const struct hr_json *linux_ = hr_json_get (spec, "linux");
   const struct hr_profile *p = a->ctx->profile;
-  return hr_process_user (a, process, "process", root_is_mapped_away (linux_, "uidMappings"),
-                          root_is_mapped_away (linux_, "gidMappings"), p->run_as_uid, p->run_as_gid, err);
+  int r = hr_process_user (a, process, "process", root_is_mapped_away (linux_, "uidMappings"),
+                           root_is_mapped_away (linux_, "gidMappings"), p->run_as_uid, p->run_as_gid, err);
+  if (r < 0 || !has_userns (linux_))
+    return r;
+  const struct hr_json *user = hr_json_get (process, "user");
+  const struct hr_json *groups = hr_json_get (user, "additionalGids");
+  refuse_host_root (a, linux_, "uidMappings", "process.user.uid", hr_json_get (user, "uid"));
+  refuse_host_root (a, linux_, "gidMappings", "process.user.gid", hr_json_get (user, "gid"));
+  for (size_t i = 0; i < hr_json_len (groups); i++)
+    {
+      char field[64];
+      snprintf (field, sizeof field, "process.user.additionalGids[%zu]", i);
+      refuse_host_root (a, linux_, "gidMappings", field, hr_json_at (groups, i));
+    }
+  return 0;
 }
