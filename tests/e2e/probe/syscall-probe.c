@@ -1,0 +1,70 @@
+/* Tries the system calls hardrun's seccomp profile governs and prints
+ * "name=RESULT" per call: "ok" or the errno's name. Built static so that it
+ * runs in any root filesystem. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef AF_ALG
+#define AF_ALG 38
+#endif
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+static void
+report (const char *name, long r)
+{
+  if (r >= 0)
+    printf ("%s=ok\n", name);
+  else
+    printf ("%s=%s\n", name, strerrorname_np (errno) ? strerrorname_np (errno) : "?");
+}
+
+static long
+fd_result (long fd)
+{
+  if (fd >= 0)
+    close ((int) fd);
+  return fd;
+}
+
+int
+main (void)
+{
+  report ("unshare", unshare (CLONE_NEWUSER | CLONE_NEWNS));
+  report ("mount", mount ("none", "/tmp", "tmpfs", 0, NULL));
+  report ("keyctl", syscall (SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0));
+  report ("bpf", syscall (SYS_bpf, 0 /* BPF_MAP_CREATE */, NULL, 0));
+  report ("ptrace", ptrace (PTRACE_ATTACH, 1, NULL, NULL));
+  report ("socket_alg", fd_result (socket (AF_ALG, SOCK_SEQPACKET, 0)));
+  report ("socket_vsock", fd_result (socket (AF_VSOCK, SOCK_STREAM, 0)));
+  report ("socket_inet", fd_result (socket (AF_INET, SOCK_STREAM, 0)));
+  report ("clone3", syscall (SYS_clone3, NULL, 0));
+  long pid = syscall (SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0)
+    _exit (0);
+  if (pid > 0)
+    waitpid ((pid_t) pid, NULL, 0);
+  report ("clone_newuser", pid);
+  pid = fork ();
+  if (pid == 0)
+    _exit (0);
+  if (pid > 0)
+    waitpid ((pid_t) pid, NULL, 0);
+  report ("fork", pid);
+  report ("unknown", syscall (1000));
+  return 0;
+}
