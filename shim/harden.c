@@ -218,6 +218,13 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
                   struct hr_error *err)
 {
   struct hr_doc_file f;
+  /* restore --lsm-profile / --lsm-mount-context replace the labels the
+   * policy sets; refuse them rather than lose the confinement. */
+  for (size_t i = 0; i < cmd->n_flags; i++)
+    if (cmd->flags[i].id == HR_OPT_LSM_PROFILE || cmd->flags[i].id == HR_OPT_LSM_MOUNT_CONTEXT)
+      return hr_error_set (err, EPERM, "hardrun refused restore of \"%s\": %s would override the container's "
+                           "AppArmor or SELinux label", cmd->id ? cmd->id : "",
+                           cmd->flags[i].id == HR_OPT_LSM_PROFILE ? "--lsm-profile" : "--lsm-mount-context");
   int r = hr_bundle_load (cmd->bundle, &f, err);
   if (r < 0)
     return r;
@@ -295,6 +302,27 @@ fill_ctx (const struct hr_cmdline *cmd, const struct hr_settings *s, struct hr_p
   };
 }
 
+/* Moves FROM's findings to the end of TO. */
+static int
+merge_report (struct hr_report *to, struct hr_report *from, struct hr_error *err)
+{
+  if (from->n == 0)
+    return 0;
+  struct hr_finding *n = realloc (to->items, (to->n + from->n) * sizeof *n);
+  if (n == NULL)
+    return hr_error_set (err, ENOMEM, "out of memory");
+  memcpy (n + to->n, from->items, from->n * sizeof *n);
+  to->items = n;
+  to->n += from->n;
+  to->cap = to->n;
+  to->refused |= from->refused;
+  to->changed |= from->changed;
+  free (from->items);
+  from->items = NULL;
+  from->n = from->cap = 0;
+  return 0;
+}
+
 int
 hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_report *ret_report,
                 struct hr_exec_argv *ret_argv, struct hr_error *err)
@@ -336,9 +364,13 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
           hr_doc_file_release (&f);
         }
     }
-  else
+  if (r == 0 && !ret_report->refused)
     {
-      r = hr_exec_apply_flags (&ctx, &c, cmd, ret_argv, ret_report, err);
+      struct hr_report flags_report;
+      r = hr_exec_apply_flags (&ctx, &c, cmd, ret_argv, &flags_report, err);
+      if (r == 0)
+        r = merge_report (ret_report, &flags_report, err);
+      hr_report_release (&flags_report);
     }
   hr_ceiling_release (&c);
   if (r == 0 && ret_report->refused)

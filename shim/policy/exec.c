@@ -248,7 +248,7 @@ hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c
     return hr_error_set (err, ENOMEM, "out of memory");
   int r = 0;
 
-  if (!c->from_record)
+  if (!c->from_record && cmd->process_file == NULL)
     {
       /* Without --process, runc starts from the container's own process
        * spec; hardrun can vouch for it only if it hardened the container. */
@@ -370,13 +370,15 @@ hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c
     }
   char *extra[2] = { NULL, NULL };
   size_t n_extra = 0;
-  if (r == 0 && !has_user && ctx->profile->mode[HR_CTL_USER] == HR_MODE_ENFORCE && c->uid != 0)
+  /* With --process the file says it all (and has been held to the ceiling). */
+  bool flags_only = cmd->process_file == NULL;
+  if (r == 0 && flags_only && !has_user && ctx->profile->mode[HR_CTL_USER] == HR_MODE_ENFORCE && c->uid != 0)
     {
       if (asprintf (&extra[n_extra], "--user=%" PRIu32 ":%" PRIu32, c->uid, c->gid) < 0 || own (ret, extra[n_extra]) < 0)
         r = hr_error_set (err, ENOMEM, "out of memory");
       n_extra++;
     }
-  if (r == 0 && !has_nnp && ctx->profile->mode[HR_CTL_NO_NEW_PRIVILEGES] == HR_MODE_ENFORCE)
+  if (r == 0 && flags_only && !has_nnp && ctx->profile->mode[HR_CTL_NO_NEW_PRIVILEGES] == HR_MODE_ENFORCE)
     extra[n_extra++] = (char *) "--no-new-privs";
 
   /* Rebuild the argv: a dropped flag goes with its value; a replaced one

@@ -40,7 +40,8 @@ struct hr_exec_argv
 void hr_exec_argv_release (struct hr_exec_argv *a);
 
 /* Holds exec's flags (--user, --cap, --additional-gids, --no-new-privs,
- * --apparmor, --process-label) to the ceiling. *RET gets the argv to run
+ * --apparmor, --process-label) to the ceiling. runc ignores them next to
+ * --process, but another runtime may not, so they are held to it then too. *RET gets the argv to run
  * the runtime with; it equals CMD's when nothing changed. */
 int hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c, const struct hr_cmdline *cmd,
                          struct hr_exec_argv *ret, struct hr_report *report, struct hr_error *err);

@@ -155,3 +155,26 @@ escalations() {
 	hr runc delete rec
 	! ls /run/hardrun/containers/*/rec.json 2>/dev/null
 }
+
+@test "flags next to --process are held to the ceiling too (a runtime may honour them)" {
+	require_runtime runc
+	start_hardened runc both
+	local p="$BATS_TEST_TMPDIR/process.json" dir="$BATS_TEST_TMPDIR/bin"
+	greedy_process "$p"
+	mkdir -p "$dir"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/argv"\nexec runc "$@"\n' "$dir" >"$dir/rt"
+	chmod +x "$dir/rt"
+	run "$HARDRUN" --hardrun-runtime "$dir/rt" --root "$(runtime_root runc)" exec --cap CAP_SYS_ADMIN -u 0 --process "$p" both
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	assert_hardened "$output"
+	! grep -q CAP_SYS_ADMIN "$dir/argv"
+	grep -qx '65534:65534' "$dir/argv"
+}
+
+@test "restore --lsm-profile is refused: it would override the container's label" {
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" true
+	run hr runc restore --lsm-profile apparmor:unconfined --image-path "$BATS_TEST_TMPDIR/img" --bundle "$b" lsm
+	[ "$status" -eq 1 ]
+	[[ "$(jq -r .msg "$LOG")" == *"--lsm-profile would override"* ]]
+}
