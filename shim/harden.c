@@ -213,6 +213,17 @@ hr_harden_audit (const struct hr_cmdline *cmd, const struct hr_settings *s, cons
     }
 }
 
+/* runc refuses a process without args ("args must not be empty"), but only
+ * after hardrun would have rewritten the file and recorded its decision:
+ * refuse it first, before anything is changed. FIELD is where args live. */
+static int
+require_args (const struct hr_doc_file *f, const char *field, struct hr_error *err)
+{
+  if (hr_json_len (hr_json_get_path (f->doc, field)) == 0)
+    return hr_error_set (err, EINVAL, "%s: \"%s\": must not be empty", f->display, field);
+  return 0;
+}
+
 int
 hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_report *ret_report,
                   struct hr_error *err)
@@ -228,6 +239,11 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
   int r = hr_bundle_load (cmd->bundle, &f, err);
   if (r < 0)
     return r;
+  if ((r = require_args (&f, "process.args", err)) < 0)
+    {
+      hr_doc_file_release (&f);
+      return r;
+    }
   cleanup_json struct hr_json *annotations = hr_json_copy (hr_json_get (f.doc, "annotations"));
   r = hr_settings_select (s, cmd, annotations, NULL, err);
   if (r < 0)
@@ -352,7 +368,9 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
       r = hr_process_file_load (cmd->process_file, &f, err);
       if (r == 0)
         {
-          r = hr_exec_apply_process (&ctx, &c, f.doc, ret_report, err);
+          r = require_args (&f, "args", err);
+          if (r == 0)
+            r = hr_exec_apply_process (&ctx, &c, f.doc, ret_report, err);
           if (r == 0 && !ret_report->refused && ret_report->changed)
             {
               cleanup_free char *out = NULL;

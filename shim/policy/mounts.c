@@ -74,9 +74,8 @@ base_name (const char *p)
 static const char why_socket[] = "a container runtime socket";
 static const char why_socket_dir[] = "a container runtime socket or a directory holding one";
 
-/* Why the host path PATH (normalized) may not be bound, or NULL. */
-static const char *
-why_sensitive (const char *path)
+const char *
+hr_host_path_why_sensitive (const char *path)
 {
   if (strcmp (path, "/") == 0)
     return "the host's root filesystem";
@@ -145,11 +144,11 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
   /* The kernel follows symlinks in the source: judge where it leads, and
    * the name as written. */
   cleanup_free char *resolved = hr_host_realpath (src);
-  const char *why = why_sensitive (norm);
+  const char *why = hr_host_path_why_sensitive (norm);
   const char *what = norm;
   if (why == NULL && resolved)
     {
-      why = why_sensitive (resolved);
+      why = hr_host_path_why_sensitive (resolved);
       what = resolved;
     }
   if (why == NULL && in_list (base_name (dest_norm), socket_names, HR_ARRAY_SIZE (socket_names)))

@@ -74,6 +74,10 @@ void hr_refusal (struct hr_apply *a, const char *field, const char *fmt, ...)
 void hr_note (struct hr_apply *a, const char *field, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 
+/* Why the host path PATH (normalized) may be neither bound into a container
+ * nor be its root filesystem, or NULL (policy/mounts.c). */
+const char *hr_host_path_why_sensitive (const char *path);
+
 typedef int (*hr_control_fn) (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
 
 /* The controls (policy/<name>.c). Each takes a whole spec (config.json). */

@@ -4,10 +4,13 @@
 #include "policy/policy.h"
 #include "policy/mountopt.h"
 #include "pathname.h"
+#include "cleanup.h"
+#include "host.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Index at which a mount at DEST must go so that it comes before every
@@ -68,11 +71,38 @@ fail:
   return NULL;
 }
 
+/* The root filesystem is a host directory the container gets whole: the
+ * same host paths are refused as for a bind mount source, judged by the
+ * name as written and by where its symlinks lead (crun follows them). */
+static void
+check_root_path (struct hr_apply *a, const struct hr_json *spec)
+{
+  const char *path = hr_json_string (hr_json_get_path (spec, "root.path"));
+  char joined[PATH_MAX], norm[PATH_MAX];
+  if (path == NULL || *path == '\0')
+    return;
+  /* runc takes a relative root.path from the bundle directory. */
+  if (path[0] != '/')
+    snprintf (joined, sizeof joined, "%s/%s", a->ctx->bundle_dir ? a->ctx->bundle_dir : ".", path);
+  else
+    snprintf (joined, sizeof joined, "%s", path);
+  const char *why = NULL, *what = NULL;
+  if (joined[0] == '/' && hr_path_normalize (joined, norm, sizeof norm)
+      && (why = hr_host_path_why_sensitive (norm)) != NULL)
+    what = norm;
+  cleanup_free char *resolved = why ? NULL : hr_host_realpath (joined);
+  if (resolved && (why = hr_host_path_why_sensitive (resolved)) != NULL)
+    what = resolved;
+  if (why)
+    hr_refusal (a, "root.path", "root filesystem \"%s\": %s", what, why);
+}
+
 int
 hr_ctl_rootfs (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
   const struct hr_json *ro = hr_json_get_path (spec, "root.readonly");
   int r;
+  check_root_path (a, spec);
   if (ro == NULL || ro->type != HR_JSON_TRUE)
     {
       if (!hr_violation (a, "root.readonly", "root filesystem is writable; made read-only"))
