@@ -299,6 +299,16 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
   if (r == 0)
     hr_harden_audit (cmd, s, f.dir, annotations, ret_report, NULL);
 out:
+  if (r == 0)
+    {
+      /* main() execs the runtime next: the document goes with the process
+       * image, and freeing its nodes one by one would only cost time. */
+      close (f.dirfd);
+      free (f.dir);
+      free (f.name);
+      free (f.display);
+      return 0;
+    }
   hr_doc_file_release (&f);
   return r;
 }

@@ -50,9 +50,17 @@ lib_symbol (const char *soname, const char *sym)
 
 #define APPARMOR_FS "/sys/kernel/security/apparmor"
 
+static bool
+kernel_has_apparmor (void)
+{
+  return access ("/sys/module/apparmor/parameters/enabled", F_OK) == 0;
+}
+
 bool
 hr_host_apparmor_enabled (void)
 {
+  if (!kernel_has_apparmor ())
+    return false;
 #ifdef HAVE_APPARMOR
   __typeof__ (aa_is_enabled) *is_enabled
     = (__typeof__ (aa_is_enabled) *) lib_symbol (LIBAPPARMOR, "aa_is_enabled");
@@ -253,6 +261,9 @@ hr_host_apparmor_load (const char *file, struct hr_error *err)
 bool
 hr_host_selinux_enabled (void)
 {
+  struct statfs sfs0;
+  if (statfs ("/sys/fs/selinux", &sfs0) < 0 && statfs ("/selinux", &sfs0) < 0)
+    return false;
 #ifdef HAVE_SELINUX
   __typeof__ (is_selinux_enabled) *is_enabled
     = (__typeof__ (is_selinux_enabled) *) lib_symbol (LIBSELINUX, "is_selinux_enabled");

@@ -195,6 +195,9 @@ key_cmp (const char *a, const char *b)
   const unsigned char *pa = (const unsigned char *) a, *pb = (const unsigned char *) b;
   for (;;)
     {
+      /* Equal ASCII bytes fold alike and end no multi-byte sequence. */
+      while (*pa == *pb && *pa != 0 && *pa < 0x80)
+        pa++, pb++;
       if (*pa == 0 || *pb == 0)
         return (int) *pa - (int) *pb;
       int ca = fold_next (&pa), cb = fold_next (&pb);
@@ -875,41 +878,42 @@ u_escape (const char *s, size_t left)
 /* yajl decodes "\u0000" and lone surrogate escapes silently; Go turns lone
  * surrogates into U+FFFD. Both would let hardrun and runc read different
  * strings, so they are refused before yajl sees them. */
+static unsigned
+line_at (const char *buf, size_t off)
+{
+  unsigned line = 1;
+  for (const char *p = buf; (p = memchr (p, '\n', (size_t) (buf + off - p))) != NULL; p++)
+    line++;
+  return line;
+}
+
+/* A backslash can only stand inside a string in a document yajl accepts,
+ * so only backslashes are looked at. */
 static int
 scan_escapes (const char *buf, size_t len, const char *name, struct hr_error *err)
 {
-  bool in_string = false;
-  unsigned line = 1;
-  for (size_t i = 0; i < len; i++)
+  const char *end = buf + len, *p = buf;
+  while ((p = memchr (p, '\\', (size_t) (end - p))) != NULL)
     {
-      char c = buf[i];
-      if (c == '\n')
-        line++;
-      if (!in_string)
+      size_t i = (size_t) (p - buf);
+      if (i + 1 >= len)
+        break;
+      long u = u_escape (p, len - i);
+      if (u == 0)
+        return hr_error_set (err, EINVAL, "%s: line %u: string contains a NUL character (\\u0000)", name,
+                             line_at (buf, i));
+      if (u >= 0xdc00 && u <= 0xdfff)
+        return hr_error_set (err, EINVAL, "%s: line %u: string has a lone surrogate escape", name, line_at (buf, i));
+      if (u >= 0xd800 && u <= 0xdbff)
         {
-          if (c == '"')
-            in_string = true;
+          long lo = u_escape (p + 6, len - i - 6);
+          if (lo < 0xdc00 || lo > 0xdfff)
+            return hr_error_set (err, EINVAL, "%s: line %u: string has a lone surrogate escape", name,
+                                 line_at (buf, i));
+          p += 12;
           continue;
         }
-      if (c == '"')
-        in_string = false;
-      else if (c == '\\' && i + 1 < len)
-        {
-          long u = u_escape (buf + i, len - i);
-          if (u == 0)
-            return hr_error_set (err, EINVAL, "%s: line %u: string contains a NUL character (\\u0000)", name, line);
-          if (u >= 0xdc00 && u <= 0xdfff)
-            return hr_error_set (err, EINVAL, "%s: line %u: string has a lone surrogate escape", name, line);
-          if (u >= 0xd800 && u <= 0xdbff)
-            {
-              long lo = u_escape (buf + i + 6, len - i - 6);
-              if (lo < 0xdc00 || lo > 0xdfff)
-                return hr_error_set (err, EINVAL, "%s: line %u: string has a lone surrogate escape", name, line);
-              i += 11;
-              continue;
-            }
-          i++;                  /* skip the escaped character */
-        }
+      p += 2;                   /* the backslash and the escaped character */
     }
   return 0;
 }
@@ -1018,36 +1022,65 @@ gen (yajl_gen g, const struct hr_json *v)
   return yajl_gen_invalid_string;
 }
 
+struct outbuf
+{
+  char *p;
+  size_t len, cap;
+  bool oom;
+};
+
+/* yajl's print callback: straight into the buffer hr_json_serialize
+ * returns, instead of yajl's own buffer and a copy of it. */
+static void
+out_print (void *ctx, const char *s, size_t n)
+{
+  struct outbuf *o = ctx;
+  if (o->oom)
+    return;
+  if (o->len + n + 1 > o->cap)
+    {
+      size_t cap = o->cap ? o->cap : 16384;
+      while (cap < o->len + n + 1)
+        cap *= 2;
+      char *np = realloc (o->p, cap);
+      if (np == NULL)
+        {
+          o->oom = true;
+          return;
+        }
+      o->p = np;
+      o->cap = cap;
+    }
+  memcpy (o->p + o->len, s, n);
+  o->len += n;
+}
+
 int
 hr_json_serialize (const struct hr_json *v, bool pretty, char **ret, size_t *ret_len, struct hr_error *err)
 {
+  struct outbuf o = { 0 };
   yajl_gen g = yajl_gen_alloc (NULL);
   if (g == NULL)
     return hr_error_set (err, ENOMEM, "out of memory");
+  yajl_gen_config (g, yajl_gen_print_callback, out_print, &o);
   if (pretty)
     {
       yajl_gen_config (g, yajl_gen_beautify, 1);
       yajl_gen_config (g, yajl_gen_indent_string, "  ");
     }
   yajl_gen_status s = gen (g, v);
-  if (s != yajl_gen_status_ok)
+  yajl_gen_free (g);
+  if (s != yajl_gen_status_ok || o.oom)
     {
-      yajl_gen_free (g);
+      free (o.p);
+      if (o.oom)
+        return hr_error_set (err, ENOMEM, "out of memory");
       return hr_error_set (err, EINVAL, "cannot serialize JSON (yajl status %d)", (int) s);
     }
-  const unsigned char *out;
-  size_t len;
-  yajl_gen_get_buf (g, &out, &len);
-  char *copy = malloc (len + 1);
-  if (copy == NULL)
-    {
-      yajl_gen_free (g);
-      return hr_error_set (err, ENOMEM, "out of memory");
-    }
-  memcpy (copy, out, len);
-  copy[len] = '\0';
-  yajl_gen_free (g);
-  *ret = copy;
-  *ret_len = len;
+  if (o.p == NULL && (o.p = malloc (1)) == NULL)
+    return hr_error_set (err, ENOMEM, "out of memory");
+  o.p[o.len] = '\0';
+  *ret = o.p;
+  *ret_len = o.len;
   return 0;
 }

@@ -161,10 +161,34 @@ kind_name (enum kind k)
     }
 }
 
+/* Where check() is: a chain of keys and indexes, formatted only for a
+ * message (formatting it for every value costs more than the checks). */
+struct where
+{
+  const struct where *up;
+  const char *key;              /* NULL: an array index */
+  size_t index;
+};
+
+static size_t
+format_where (const struct where *w, char *buf, size_t size)
+{
+  if (w == NULL || size == 0)
+    return 0;
+  size_t off = format_where (w->up, buf, size);
+  if (off >= size)
+    return off;
+  int n = w->key ? snprintf (buf + off, size - off, "%s%s", off ? "." : "", w->key)
+                 : snprintf (buf + off, size - off, "[%zu]", w->index);
+  return off + (n > 0 ? (size_t) n : 0);
+}
+
 static int
-check (const struct hr_json *v, const struct schema *s, const char *name, char *path, size_t plen,
+check (const struct hr_json *v, const struct schema *s, const char *name, const struct where *at,
        struct hr_error *err)
 {
+  char path[1024];
+#define PATH() (path[0] = '\0', format_where (at, path, sizeof path), path)
   if (v->type == HR_JSON_NULL)
     return 0;                   /* null is "absent" for runc's pointers and slices */
   bool ok = true;
@@ -179,7 +203,8 @@ check (const struct hr_json *v, const struct schema *s, const char *name, char *
     case K_PATH:
       ok = hr_json_is_string (v);
       if (ok && v->u.str.len > HR_SPEC_MAX_PATH)
-        return hr_error_set (err, ENAMETOOLONG, "%s: \"%s\": path longer than %d bytes", name, path, HR_SPEC_MAX_PATH);
+        return hr_error_set (err, ENAMETOOLONG, "%s: \"%s\": path longer than %d bytes", name, PATH (),
+                             HR_SPEC_MAX_PATH);
       break;
     case K_BOOL:
       ok = hr_json_is_bool (v);
@@ -201,36 +226,39 @@ check (const struct hr_json *v, const struct schema *s, const char *name, char *
   if (!ok)
     {
       if (v->type == HR_JSON_NUMBER && (s->kind == K_U32 || s->kind == K_I64))
-        return hr_error_set (err, ERANGE, "%s: \"%s\": expected %s, got %s", name, path, kind_name (s->kind), v->u.str.s);
-      return hr_error_set (err, EINVAL, "%s: \"%s\": expected %s", name, path, kind_name (s->kind));
+        return hr_error_set (err, ERANGE, "%s: \"%s\": expected %s, got %s", name, PATH (), kind_name (s->kind),
+                             v->u.str.s);
+      return hr_error_set (err, EINVAL, "%s: \"%s\": expected %s", name, PATH (), kind_name (s->kind));
     }
 
-  size_t base = strlen (path);
   if (s->kind == K_ARRAY)
     {
       if (s->max && v->u.arr.len > s->max)
-        return hr_error_set (err, E2BIG, "%s: \"%s\": more than %zu entries", name, path, s->max);
+        return hr_error_set (err, E2BIG, "%s: \"%s\": more than %zu entries", name, PATH (), s->max);
       for (size_t i = 0; i < v->u.arr.len; i++)
         {
           const struct hr_json *e = v->u.arr.items[i];
-          snprintf (path + base, plen - base, "[%zu]", i);
+          struct where w = { at, NULL, i };
           /* null means absent only for a member: as an element, Go decodes
            * it to a zero value ("", 0) that the policy would not see. */
           if (e->type == HR_JSON_NULL && s->elem->kind != K_ANY)
-            return hr_error_set (err, EINVAL, "%s: \"%s\": expected %s", name, path, kind_name (s->elem->kind));
-          int r = check (e, s->elem, name, path, plen, err);
+            {
+              char epath[1024] = "";
+              format_where (&w, epath, sizeof epath);
+              return hr_error_set (err, EINVAL, "%s: \"%s\": expected %s", name, epath, kind_name (s->elem->kind));
+            }
+          int r = check (e, s->elem, name, &w, err);
           if (r < 0)
             return r;
         }
-      path[base] = '\0';
     }
   else if (s->kind == K_STRMAP)
     {
       if (s->max && v->u.obj.len > s->max)
-        return hr_error_set (err, E2BIG, "%s: \"%s\": more than %zu entries", name, path, s->max);
+        return hr_error_set (err, E2BIG, "%s: \"%s\": more than %zu entries", name, PATH (), s->max);
       for (size_t i = 0; i < v->u.obj.len; i++)
         if (!hr_json_is_string (v->u.obj.vals[i]))
-          return hr_error_set (err, EINVAL, "%s: \"%s.%s\": expected a string", name, path, v->u.obj.keys[i]);
+          return hr_error_set (err, EINVAL, "%s: \"%s.%s\": expected a string", name, PATH (), v->u.obj.keys[i]);
     }
   else if (s->kind == K_OBJECT && s->fields)
     {
@@ -239,32 +267,30 @@ check (const struct hr_json *v, const struct schema *s, const char *name, char *
           const struct hr_json *m = hr_json_member (v, f->key);
           if (m == NULL)
             continue;
-          snprintf (path + base, plen - base, "%s%s", base ? "." : "", f->key);
-          int r = check (m, f->s, name, path, plen, err);
+          struct where w = { at, f->key, 0 };
+          int r = check (m, f->s, name, &w, err);
           if (r < 0)
             return r;
         }
-      path[base] = '\0';
     }
+#undef PATH
   return 0;
 }
 
 int
 hr_spec_validate (const struct hr_json *spec, const char *name, struct hr_error *err)
 {
-  char path[1024] = "";
   if (!hr_json_is_object (spec))
     return hr_error_set (err, EINVAL, "%s: expected a JSON object", name);
-  return check (spec, &spec_s, name, path, sizeof path, err);
+  return check (spec, &spec_s, name, NULL, err);
 }
 
 int
 hr_process_validate (const struct hr_json *process, const char *name, struct hr_error *err)
 {
-  char path[1024] = "";
   if (!hr_json_is_object (process))
     return hr_error_set (err, EINVAL, "%s: expected a JSON object", name);
-  return check (process, &process_s, name, path, sizeof path, err);
+  return check (process, &process_s, name, NULL, err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -124,10 +124,10 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
 {
   char field[64], norm[PATH_MAX], joined[PATH_MAX];
   const char *src = hr_json_string (hr_json_get (m, "source"));
-  snprintf (field, sizeof field, "mounts[%zu].source", i);
+#define SOURCE_FIELD() (snprintf (field, sizeof field, "mounts[%zu].source", i), field)
   if (src == NULL || *src == '\0')
     {
-      hr_refusal (a, field, "bind mount at \"%s\" has no source", dest_norm);
+      hr_refusal (a, SOURCE_FIELD (), "bind mount at \"%s\" has no source", dest_norm);
       return 0;
     }
   /* runc takes a relative source from the bundle directory. */
@@ -138,7 +138,7 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
     }
   if (!hr_path_normalize (src, norm, sizeof norm))
     {
-      hr_refusal (a, field, "bind source is too long");
+      hr_refusal (a, SOURCE_FIELD (), "bind source is too long");
       return 0;
     }
   /* The kernel follows symlinks in the source: judge where it leads, and
@@ -161,15 +161,15 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
   bool socket = why == why_socket || why == why_socket_dir;
   if (why && (socket || !readonly_allowed (a->ctx->profile, what, m)))
     {
-      hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": %s", what, dest_norm, why);
+      hr_refusal (a, SOURCE_FIELD (), "bind mount of \"%s\" at \"%s\": %s", what, dest_norm, why);
       return 0;
     }
 
-  snprintf (field, sizeof field, "mounts[%zu].options", i);
   static const char *const need[] = { "nosuid", "nodev" };
   for (size_t k = 0; k < HR_ARRAY_SIZE (need); k++)
     if (!hr_mount_option_in_effect (m, need[k])
-        && hr_violation (a, field, "bind mount at \"%s\" without \"%s\"; added", dest_norm, need[k]))
+        && (snprintf (field, sizeof field, "mounts[%zu].options", i),
+            hr_violation (a, field, "bind mount at \"%s\" without \"%s\"; added", dest_norm, need[k])))
       {
         int r = hr_mount_force_option (m, need[k], err);
         if (r < 0)
@@ -184,9 +184,9 @@ fix_propagation (struct hr_apply *a, struct hr_json *m, size_t i, const char *de
   static const char *const from[] = { "shared", "rshared" };
   static const char *const to[] = { "private", "rprivate" };
   char field[64];
-  snprintf (field, sizeof field, "mounts[%zu].options", i);
   for (size_t k = 0; k < 2; k++)
     if (hr_mount_has_option (m, from[k])
+        && snprintf (field, sizeof field, "mounts[%zu].options", i) > 0
         && hr_violation (a, field, "mount at \"%s\" has \"%s\" propagation; made \"%s\"", dest, from[k], to[k]))
       {
         hr_mount_remove_option (m, from[k]);
@@ -207,10 +207,10 @@ hr_ctl_mounts (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
       struct hr_json *m = hr_json_at (mounts, i);
       char field[64], dest[PATH_MAX];
       const char *d = hr_json_string (hr_json_get (m, "destination"));
-      snprintf (field, sizeof field, "mounts[%zu]", i);
+#define MOUNT_FIELD() (snprintf (field, sizeof field, "mounts[%zu]", i), field)
       if (!hr_json_is_object (m) || d == NULL || !hr_path_normalize (d, dest, sizeof dest))
         {
-          hr_refusal (a, field, "mount without a usable destination");
+          hr_refusal (a, MOUNT_FIELD (), "mount without a usable destination");
           continue;
         }
       const char *type = hr_json_string (hr_json_get (m, "type"));
@@ -219,7 +219,7 @@ hr_ctl_mounts (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
       else if (type == NULL || !in_list (type, safe_types, HR_ARRAY_SIZE (safe_types)))
         {
           const char *src = hr_json_string (hr_json_get (m, "source"));
-          hr_refusal (a, field, "mount of type \"%s\" (source \"%s\") at \"%s\" could reach host devices",
+          hr_refusal (a, MOUNT_FIELD (), "mount of type \"%s\" (source \"%s\") at \"%s\" could reach host devices",
                       type ? type : "", src ? src : "", dest);
           r = 0;
         }

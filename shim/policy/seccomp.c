@@ -527,10 +527,10 @@ set_action (struct hr_json *dst, const struct hr_json *src, const char *action_k
 /* hr_seccomp_resolve, and for each rule of the result the index of the
  * profile's rule it comes from (owned, in *RET_ORIGIN when not NULL). */
 static int
-resolve (const struct hr_json *profile, const char *native, uint64_t caps, bool audit, struct hr_json **ret,
-         size_t **ret_origin, struct hr_error *err)
+resolve (const struct hr_json *profile, bool validated, const char *native, uint64_t caps, bool audit,
+         struct hr_json **ret, size_t **ret_origin, struct hr_error *err)
 {
-  int r = hr_seccomp_profile_validate (profile, err);
+  int r = validated ? 0 : hr_seccomp_profile_validate (profile, err);
   if (r < 0)
     return r;
   if (!arch_known (native))
@@ -587,7 +587,7 @@ int
 hr_seccomp_resolve (const struct hr_json *profile, const char *native_arch, uint64_t bounding_caps, bool audit,
                     struct hr_json **ret, struct hr_error *err)
 {
-  return resolve (profile, native_arch, bounding_caps, audit, ret, NULL, err);
+  return resolve (profile, false, native_arch, bounding_caps, audit, ret, NULL, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -814,7 +814,7 @@ check_case (const struct hr_json *profile, const char *arch, uint64_t caps, bool
 
   cleanup_json struct hr_json *oci = NULL;
   cleanup_free size_t *origin = NULL;
-  int r = resolve (profile, arch, caps, audit, &oci, &origin, err);
+  int r = resolve (profile, false, arch, caps, audit, &oci, &origin, err);
   if (r == 0)
     r = check_with_api (oci, origin, compile, err);
   if (r < 0)
@@ -967,8 +967,9 @@ hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
   cleanup_json struct hr_json *want = NULL;
   struct hr_error e = { 0 };
   int r = hr_seccomp_load_profile (file, &profile, &e);
+  /* hr_seccomp_load_profile() has validated it */
   if (r == 0)
-    r = hr_seccomp_resolve (profile, native, caps, false, &want, &e);
+    r = resolve (profile, true, native, caps, false, &want, NULL, &e);
   if (r < 0)
     {
       /* Audit mode never stops a container, not even for hardrun's own
