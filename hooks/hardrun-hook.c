@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "json.h"
 
 #define MAX_STATE (256 * 1024)
@@ -59,12 +60,7 @@ main (int argc, char **argv)
   if (rec == NULL)
     return 0;
   char when[64];
-  struct timespec ts;
-  clock_gettime (CLOCK_REALTIME, &ts);
-  struct tm tm;
-  gmtime_r (&ts.tv_sec, &tm);
-  size_t w = strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (when + w, sizeof when - w, ".%06ldZ", ts.tv_nsec / 1000);
+  hr_audit_time (when, sizeof when);
   hr_json_set (rec, "time", hr_json_new_string (when), NULL);
   hr_json_set (rec, "event", hr_json_new_string (event ? event : "unknown"), NULL);
   put (rec, "id", state, "id");
