@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "audit.h"
+#include "log.h"
 #include "json.h"
 
 #define MAX_STATE (256 * 1024)
@@ -60,7 +60,7 @@ main (int argc, char **argv)
   if (rec == NULL)
     return 0;
   char when[64];
-  hr_audit_time (when, sizeof when);
+  hr_log_time (when, sizeof when);
   hr_json_set (rec, "time", hr_json_new_string (when), NULL);
   hr_json_set (rec, "event", hr_json_new_string (event ? event : "unknown"), NULL);
   put (rec, "id", state, "id");

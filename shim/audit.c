@@ -1,6 +1,7 @@
 #include "config.h"
 #include "audit.h"
 #include "cleanup.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,17 +26,6 @@ set_str (struct hr_json *o, const char *key, const char *v)
     hr_json_set (o, key, hr_json_new_string (v), NULL);
 }
 
-void
-hr_audit_time (char *buf, size_t size)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_REALTIME, &ts);
-  struct tm tm;
-  gmtime_r (&ts.tv_sec, &tm);
-  size_t n = strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf + n, size - n, ".%06ldZ", ts.tv_nsec / 1000);
-}
-
 struct hr_json *
 hr_audit_record (const struct hr_decision *d)
 {
@@ -43,7 +33,7 @@ hr_audit_record (const struct hr_decision *d)
   if (rec == NULL)
     return NULL;
   char when[64];
-  hr_audit_time (when, sizeof when);
+  hr_log_time (when, sizeof when);
 
   const struct hr_report *rep = d->report;
   const char *result = d->error ? "refused" : rep && rep->changed ? "changed" : "unchanged";

@@ -30,9 +30,6 @@ struct hr_decision
   const char *error;                     /* borrowed: set when hardrun refused or failed */
 };
 
-/* The current time for records: 2026-11-28T23:20:34.828508Z. */
-void hr_audit_time (char *buf, size_t size);
-
 /* Builds the record of D (owned by the caller). */
 struct hr_json *hr_audit_record (const struct hr_decision *d);
 

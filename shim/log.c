@@ -101,3 +101,15 @@ hr_log_write (const struct hr_log *log, enum hr_log_level level, const char *msg
     return -EIO;
   return 0;
 }
+
+void
+hr_log_time (char *buf, unsigned long size)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r (&ts.tv_sec, &tm);
+  size_t n = strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf + n, size - n, ".%06ldZ", ts.tv_nsec / 1000);
+}
+

@@ -30,4 +30,7 @@ int hr_log_write (const struct hr_log *log, enum hr_log_level level, const char 
 /* Formats one line into BUF (without opening anything): used by tests. */
 int hr_log_format (bool json, enum hr_log_level level, const char *msg, long long epoch, char *buf, unsigned size);
 
+/* The current time for audit records: 2026-11-28T23:20:34.828508Z. */
+void hr_log_time (char *buf, unsigned long size);
+
 #endif
