@@ -215,28 +215,6 @@ own (struct hr_exec_argv *ret, char *s)
   return 0;
 }
 
-static const char *
-flag_name (enum hr_opt_id id)
-{
-  switch (id)
-    {
-    case HR_OPT_USER:
-      return "--user";
-    case HR_OPT_CAP:
-      return "--cap";
-    case HR_OPT_ADDITIONAL_GIDS:
-      return "--additional-gids";
-    case HR_OPT_NO_NEW_PRIVS:
-      return "--no-new-privs";
-    case HR_OPT_APPARMOR:
-      return "--apparmor";
-    case HR_OPT_PROCESS_LABEL:
-      return "--process-label";
-    default:
-      return "";
-    }
-}
-
 int
 hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c, const struct hr_cmdline *cmd,
                      struct hr_exec_argv *ret, struct hr_report *report, struct hr_error *err)
@@ -418,8 +396,16 @@ hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c
               ret->argv[n++] = cmd->runtime_argv[k];
               s = steal_pointer (&e->value);
             }
-          else if (asprintf (&s, "%s=%s", flag_name (f->id), e->value) < 0)
-            s = NULL;
+          else
+            {
+              /* The user's own spelling ("-u=0" stays "-u="): runc refuses
+               * "-u" and "--user" in one command line. */
+              const char *arg = cmd->runtime_argv[k];
+              const char *eq = strchr (arg, '=');
+              int name_len = eq ? (int) (eq - arg) : (int) strlen (arg);
+              if (asprintf (&s, "%.*s=%s", name_len, arg, e->value) < 0)
+                s = NULL;
+            }
           if (own (ret, s) < 0)
             {
               r = hr_error_set (err, ENOMEM, "out of memory");

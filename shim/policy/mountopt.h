@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json.h"
@@ -69,32 +70,46 @@ hr_mount_option_inverse (const char *opt)
 
 /* Is OPT in effect? runc and crun read the options in order, so a later
  * "rw", "suid", "dev" or "exec" undoes an earlier "ro", "nosuid", "nodev"
- * or "noexec". */
+ * or "noexec". Then they apply the recursive attributes ("rro", "rrw",
+ * "rnosuid", "rsuid", ...) with mount_setattr(2), which clears before it
+ * sets: "rrw" undoes "ro" wherever it stands, and "rro" sets it. */
 static inline bool
 hr_mount_option_in_effect (const struct hr_json *mount, const char *opt)
 {
   const char *inverse = hr_mount_option_inverse (opt);
   const struct hr_json *opts = hr_json_get (mount, "options");
-  bool on = false;
+  bool on = false, rec_set = false, rec_clear = false;
   for (size_t i = 0; i < hr_json_len (opts); i++)
     {
       const char *o = hr_json_string (hr_json_at (opts, i));
-      if (o && strcmp (o, opt) == 0)
+      if (o == NULL)
+        continue;
+      if (strcmp (o, opt) == 0)
         on = true;
-      else if (o && inverse && strcmp (o, inverse) == 0)
+      else if (inverse && strcmp (o, inverse) == 0)
         on = false;
+      else if (o[0] == 'r' && strcmp (o + 1, opt) == 0)
+        rec_set = true;
+      else if (inverse && o[0] == 'r' && strcmp (o + 1, inverse) == 0)
+        rec_clear = true;
     }
-  return on;
+  return rec_set || (on && !rec_clear);
 }
 
-/* Makes OPT the last word: every OPT and its inverse go, OPT is appended. */
+/* Makes OPT the last word: every OPT, its inverse and the recursive
+ * inverse ("rrw" for "ro") go, OPT is appended. */
 static inline int
 hr_mount_force_option (struct hr_json *mount, const char *opt, struct hr_error *err)
 {
   const char *inverse = hr_mount_option_inverse (opt);
   hr_mount_remove_option (mount, opt);
   if (inverse)
-    hr_mount_remove_option (mount, inverse);
+    {
+      char rec_inverse[16];
+      snprintf (rec_inverse, sizeof rec_inverse, "r%s", inverse);
+      hr_mount_remove_option (mount, inverse);
+      hr_mount_remove_option (mount, rec_inverse);
+    }
   return hr_mount_add_option (mount, opt, err);
 }
 

@@ -8,17 +8,26 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Does the container get a user namespace made with the spec's mappings?
+ * One joined by path keeps the mappings it has (runc writes no uid_map
+ * then), so the spec's say nothing about who is root in it. */
 static bool
 has_userns (const struct hr_json *linux_)
 {
   const struct hr_json *ns = hr_json_get (linux_, "namespaces");
+  bool made = false;
   for (size_t i = 0; i < hr_json_len (ns); i++)
     {
       const char *t = hr_json_string (hr_json_get (hr_json_at (ns, i), "type"));
+      const char *path = hr_json_string (hr_json_get (hr_json_at (ns, i), "path"));
       if (t && strcmp (t, "user") == 0)
-        return true;
+        {
+          if (path && path[0])
+            return false;
+          made = true;
+        }
     }
-  return false;
+  return made;
 }
 
 /* Does the spec's user namespace map container id 0 to a non-root host id? */
@@ -49,11 +58,12 @@ host_id (const struct hr_json *linux_, const char *key, int64_t id)
   for (size_t i = 0; i < hr_json_len (maps); i++)
     {
       const struct hr_json *m = hr_json_at (maps, i);
-      int64_t cid, hid, size;
-      if (!hr_json_int_value (hr_json_get (m, "containerID"), 0, UINT32_MAX, &cid)
-          || !hr_json_int_value (hr_json_get (m, "hostID"), 0, UINT32_MAX, &hid)
-          || !hr_json_int_value (hr_json_get (m, "size"), 0, UINT32_MAX, &size))
-        continue;
+      /* Absent or null is 0, as Go decodes it: {"containerID": 1000,
+       * "size": 1} maps 1000 to host root. */
+      int64_t cid = 0, hid = 0, size = 0;
+      hr_json_int_value (hr_json_get (m, "containerID"), 0, UINT32_MAX, &cid);
+      hr_json_int_value (hr_json_get (m, "hostID"), 0, UINT32_MAX, &hid);
+      hr_json_int_value (hr_json_get (m, "size"), 0, UINT32_MAX, &size);
       if (id >= cid && id - cid < size)
         return hid + (id - cid);
     }
