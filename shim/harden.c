@@ -194,9 +194,12 @@ hr_harden_audit (const struct hr_cmdline *cmd, const struct hr_settings *s, cons
   struct hr_audit_sink sink = { .file = s->policy.audit_file, .syslog = s->policy.audit_syslog };
   if (sink.file == NULL && !sink.syslog)
     return;
+  /* the record names the bundle as the hook's records do: absolute, not
+   * relative to whatever directory the engine ran hardrun in */
+  cleanup_free char *abs_bundle = bundle ? realpath (bundle, NULL) : NULL;
   struct hr_decision d = {
     .cmd = cmd,
-    .bundle = bundle,
+    .bundle = abs_bundle ? abs_bundle : bundle,
     .profile = s->profile.name,
     .rule = s->rule,
     .annotations = annotations,

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_PROFILES 256
@@ -195,7 +196,7 @@ member_obj (struct pctx *c, const struct hr_json *o, const char *key, const char
   if (v == NULL)
     return NULL;
   char f[512];
-  snprintf (f, sizeof f, "%s.%s", field, key);
+  snprintf (f, sizeof f, "%s%s%s", field, *field ? "." : "", key);
   if (!hr_json_is_object (v))
     {
       *r = perr (c, v, f, "expected an object");
@@ -273,8 +274,9 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
         return r;
       if ((v = hr_json_member (caps, "strictRequest")))
         {
+          snprintf (f, sizeof f, "%s.caps.strictRequest", field);
           if (!hr_json_is_bool (v))
-            return perr (c, v, "caps.strictRequest", "expected a boolean");
+            return perr (c, v, f, "expected a boolean");
           p->caps_strict_request = v->type == HR_JSON_TRUE;
         }
     }
@@ -293,8 +295,9 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
       if (size)
         {
           size_t n = strspn (size, "0123456789");
+          snprintf (f, sizeof f, "%s.rootfs.tmpfsSize", field);
           if (n == 0 || (size[n] && (strchr ("kmgKMG%", size[n]) == NULL || size[n + 1])))
-            return perr (c, hr_json_member (rootfs, "tmpfsSize"), "rootfs.tmpfsSize",
+            return perr (c, hr_json_member (rootfs, "tmpfsSize"), f,
                          "expected a tmpfs size such as \"65536k\", \"64m\" or \"10%%\"");
           if (set_owned (&p->tmpfs_size, size) < 0)
             return hr_error_set (c->err, ENOMEM, "out of memory");
@@ -331,8 +334,9 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if (pids && (v = hr_json_member (pids, "limit")))
     {
       int64_t n;
+      snprintf (f, sizeof f, "%s.pids.limit", field);
       if (!hr_json_int_value (v, 0, INT64_MAX, &n))
-        return perr (c, v, "pids.limit", "expected an integer of 0 or more");
+        return perr (c, v, f, "expected an integer of 0 or more");
       p->pids_limit = n;
     }
 
@@ -346,8 +350,9 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
       snprintf (f, sizeof f, "%s.seccomp", field);
       if ((r = get_string (c, sc, "profile", f, &s)) < 0)
         return r;
+      snprintf (f, sizeof f, "%s.seccomp.profile", field);
       if (s && s[0] != '/')
-        return perr (c, hr_json_member (sc, "profile"), "seccomp.profile", "expected an absolute path");
+        return perr (c, hr_json_member (sc, "profile"), f, "expected an absolute path");
       if (s && set_owned (&p->seccomp_profile, s) < 0)
         return hr_error_set (c->err, ENOMEM, "out of memory");
     }
@@ -386,6 +391,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
 struct raw_profile
 {
   const char *name;
+  const char *file;             /* the file that defines it, for messages */
   const struct hr_json *obj;
   char field[300];
   int state;                    /* 0 new, 1 resolving, 2 done */
@@ -396,10 +402,11 @@ static int resolve (struct pctx *c, struct hr_policy *pol, struct raw_profile *r
 
 static int
 base_profile (struct pctx *c, struct hr_policy *pol, struct raw_profile *raw, size_t n, const char *name,
-              const struct hr_json *at, const char *field, const struct hr_profile **ret, struct hr_profile *builtin)
+              const struct hr_json *self, const struct hr_json *at, const char *field, const struct hr_profile **ret,
+              struct hr_profile *builtin)
 {
   for (size_t k = 0; k < n; k++)
-    if (strcmp (raw[k].name, name) == 0 && raw[k].obj != at)
+    if (strcmp (raw[k].name, name) == 0 && raw[k].obj != self)
       {
         int r = resolve (c, pol, raw, n, k);
         if (r < 0)
@@ -418,21 +425,24 @@ static int
 resolve (struct pctx *c, struct hr_policy *pol, struct raw_profile *raw, size_t n, size_t i)
 {
   struct raw_profile *rp = &raw[i];
+  /* errors name the file that defines the profile (a profilesDir file) */
+  struct pctx fc = { .name = rp->file, .err = c->err };
   if (rp->state == 2)
     return 0;
   if (rp->state == 1)
-    return perr (c, rp->obj, rp->field, "\"extends\" loops back to \"%s\"", rp->name);
+    return perr (&fc, rp->obj, rp->field, "\"extends\" loops back to \"%s\"", rp->name);
   rp->state = 1;
 
   const char *ext = NULL;
-  int r = get_string (c, rp->obj, "extends", rp->field, &ext);
+  int r = get_string (&fc, rp->obj, "extends", rp->field, &ext);
   if (r < 0)
     return r;
   struct hr_profile builtin = { 0 };
   const struct hr_profile *base = NULL;
   char f[400];
   snprintf (f, sizeof f, "%s.extends", rp->field);
-  r = base_profile (c, pol, raw, n, ext ? ext : "restricted", rp->obj, f, &base, &builtin);
+  const struct hr_json *at = ext ? hr_json_member (rp->obj, "extends") : rp->obj;
+  r = base_profile (&fc, pol, raw, n, ext ? ext : "restricted", rp->obj, at, f, &base, &builtin);
   if (r < 0)
     return r;
   struct hr_profile p;
@@ -445,7 +455,7 @@ resolve (struct pctx *c, struct hr_policy *pol, struct raw_profile *raw, size_t 
       hr_profile_release (&p);
       return hr_error_set (c->err, ENOMEM, "out of memory");
     }
-  r = apply_profile_fields (c, rp->obj, rp->field, &p);
+  r = apply_profile_fields (&fc, rp->obj, rp->field, &p);
   if (r < 0)
     {
       hr_profile_release (&p);
@@ -497,8 +507,9 @@ parse_rule (struct pctx *c, const struct hr_json *o, const char *field, struct h
         }
     }
   const struct hr_json *ann = m ? hr_json_member (m, "annotations") : NULL;
+  snprintf (f, sizeof f, "%s.match.annotations", field);
   if (ann && !hr_json_is_object (ann))
-    return perr (c, ann, "match.annotations", "expected an object of glob patterns");
+    return perr (c, ann, f, "expected an object of glob patterns");
   for (size_t k = 0; ann && k < ann->u.obj.len; k++)
     {
       const char *pat = hr_json_string (ann->u.obj.vals[k]);
@@ -510,10 +521,12 @@ parse_rule (struct pctx *c, const struct hr_json *o, const char *field, struct h
         return hr_error_set (c->err, ENOMEM, "out of memory");
     }
   const char *ct = NULL;
-  if (m && (r = get_string (c, m, "containerType", field, &ct)) < 0)
+  snprintf (f, sizeof f, "%s.match", field);
+  if (m && (r = get_string (c, m, "containerType", f, &ct)) < 0)
     return r;
+  snprintf (f, sizeof f, "%s.match.containerType", field);
   if (ct && strcmp (ct, "sandbox") != 0 && strcmp (ct, "container") != 0)
-    return perr (c, hr_json_member (m, "containerType"), "match.containerType", "expected \"sandbox\" or \"container\"");
+    return perr (c, hr_json_member (m, "containerType"), f, "expected \"sandbox\" or \"container\"");
   const char *prof = NULL, *sel = NULL;
   bool present;
   if ((r = get_string (c, o, "profile", field, &prof)) < 0 || (r = get_string (c, o, "selectAnnotation", field, &sel)) < 0
@@ -631,6 +644,15 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
   struct hr_json *dir_docs[MAX_PROFILES] = { 0 };
   static char dir_names[MAX_PROFILES][PATH_MAX];
   size_t n_dir = 0;
+  char pdir_path[PATH_MAX];
+  const char *slash = strrchr (name, '/');
+  if (pdir && pdir[0] != '/' && slash)
+    {
+      /* relative to the policy file, not to the cwd (a bundle's, under an engine) */
+      if ((size_t) snprintf (pdir_path, sizeof pdir_path, "%.*s/%s", (int) (slash - name), name, pdir) >= sizeof pdir_path)
+        return perr (&c, hr_json_member (doc, "profilesDir"), "profilesDir", "path too long");
+      pdir = pdir_path;
+    }
   if (pdir && (r = read_profiles_dir (&c, pdir, dir_docs, &n_dir, dir_names)) < 0)
     goto out;
   size_t n_inline = hr_json_len (profiles);
@@ -643,7 +665,9 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
   size_t n_raw = 0;
   for (size_t i = 0; i < n_inline; i++)
     {
-      raw[n_raw] = (struct raw_profile) { .name = profiles->u.obj.keys[i], .obj = profiles->u.obj.vals[i], .index = -1 };
+      raw[n_raw] = (struct raw_profile) {
+        .name = profiles->u.obj.keys[i], .file = name, .obj = profiles->u.obj.vals[i], .index = -1,
+      };
       snprintf (raw[n_raw].field, sizeof raw[n_raw].field, "profiles.%s", profiles->u.obj.keys[i]);
       if (!hr_json_is_object (raw[n_raw].obj))
         {
@@ -662,7 +686,7 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
           r = hr_error_set (err, EINVAL, "%s: expected a profile object with a \"name\"", dir_names[i]);
           goto out;
         }
-      raw[n_raw] = (struct raw_profile) { .name = pname, .obj = dir_docs[i], .index = -1 };
+      raw[n_raw] = (struct raw_profile) { .name = pname, .file = dir_names[i], .obj = dir_docs[i], .index = -1 };
       snprintf (raw[n_raw].field, sizeof raw[n_raw].field, "%s", pname);
       struct pctx dc = { .name = dir_names[i], .err = err };
       if ((r = only_keys (&dc, dir_docs[i], "", profile_keys)) < 0)
@@ -673,7 +697,8 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
     for (size_t k = 0; k < i; k++)
       if (strcmp (raw[i].name, raw[k].name) == 0)
         {
-          r = perr (&c, raw[i].obj, raw[i].field, "profile \"%s\" is defined twice", raw[i].name);
+          struct pctx fc = { .name = raw[i].file, .err = err };
+          r = perr (&fc, raw[i].obj, raw[i].field, "profile \"%s\" is defined twice", raw[i].name);
           goto out;
         }
 
@@ -722,11 +747,17 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
       const struct hr_json *ro = hr_json_at (rules, i);
       if ((r = parse_rule (&c, ro, f, rule)) < 0)
         goto out;
-      if (rule->profile && (r = check_profile_ref (&c, pol, rule->profile, hr_json_member (ro, "profile"), f)) < 0)
+      char fr[96];
+      snprintf (fr, sizeof fr, "%s.profile", f);
+      if (rule->profile && (r = check_profile_ref (&c, pol, rule->profile, hr_json_member (ro, "profile"), fr)) < 0)
         goto out;
       for (size_t k = 0; k < rule->allowed.n; k++)
-        if ((r = check_profile_ref (&c, pol, rule->allowed.v[k], hr_json_member (ro, "allowedProfiles"), f)) < 0)
-          goto out;
+        {
+          snprintf (fr, sizeof fr, "%s.allowedProfiles[%zu]", f, k);
+          if ((r = check_profile_ref (&c, pol, rule->allowed.v[k], hr_json_at (hr_json_member (ro, "allowedProfiles"), k),
+                                      fr)) < 0)
+            goto out;
+        }
     }
 
   static const char *const audit_keys[] = { "file", "syslog", NULL };
@@ -790,6 +821,10 @@ hr_policy_load (const char *path, bool explicit_path, struct hr_policy *ret, str
   if (fd < 0)
     {
       int e = errno;
+      struct stat st;
+      /* a dangling symlink is a policy that went missing, not no policy */
+      if (e == ENOENT && !explicit_path && lstat (path, &st) == 0)
+        return hr_error_set (err, ENOENT, "policy file \"%s\": a symbolic link to a missing file", path);
       if (e == ENOENT && !explicit_path)
         {
           /* no policy file: the built-in profiles, restricted by default */
@@ -962,6 +997,20 @@ obj1 (const char *key, struct hr_json *v)
   return o;
 }
 
+/* An object with KEY = S, or an empty one when S is NULL: an unset
+ * parameter is left out, as the policy file would leave it out ("" does not
+ * read back). */
+static struct hr_json *
+obj_opt (struct hr_json *o, const char *key, const char *s)
+{
+  if (o && s && hr_json_set (o, key, hr_json_new_string (s), NULL) < 0)
+    {
+      hr_json_free (o);
+      return NULL;
+    }
+  return o;
+}
+
 struct hr_json *
 hr_profile_to_json (const struct hr_profile *p)
 {
@@ -991,15 +1040,9 @@ hr_profile_to_json (const struct hr_profile *p)
       hr_json_set (caps, "allow", allow, NULL);
       hr_json_set (caps, "strictRequest", hr_json_new_bool (p->caps_strict_request), NULL);
     }
-  struct hr_json *rootfs = obj1 ("tmpfs", strlist_json (&p->tmpfs_paths));
-  if (rootfs)
-    hr_json_set (rootfs, "tmpfsSize", hr_json_new_string (p->tmpfs_size ? p->tmpfs_size : ""), NULL);
-  struct hr_json *aa = obj1 ("profile", hr_json_new_string (p->apparmor_profile ? p->apparmor_profile : ""));
-  if (aa && p->apparmor_file)
-    hr_json_set (aa, "file", hr_json_new_string (p->apparmor_file), NULL);
-  struct hr_json *se = obj1 ("type", hr_json_new_string (p->selinux_type ? p->selinux_type : ""));
-  if (se)
-    hr_json_set (se, "fileType", hr_json_new_string (p->selinux_file_type ? p->selinux_file_type : ""), NULL);
+  struct hr_json *rootfs = obj_opt (obj1 ("tmpfs", strlist_json (&p->tmpfs_paths)), "tmpfsSize", p->tmpfs_size);
+  struct hr_json *aa = obj_opt (obj_opt (hr_json_new_object (), "profile", p->apparmor_profile), "file", p->apparmor_file);
+  struct hr_json *se = obj_opt (obj_opt (hr_json_new_object (), "type", p->selinux_type), "fileType", p->selinux_file_type);
   if (hr_json_set (o, "name", hr_json_new_string (p->name ? p->name : ""), NULL) < 0
       || hr_json_set (o, "modes", modes, NULL) < 0 || hr_json_set (o, "user", user, NULL) < 0
       || hr_json_set (o, "caps", caps, NULL) < 0 || hr_json_set (o, "rootfs", rootfs, NULL) < 0
@@ -1007,7 +1050,7 @@ hr_profile_to_json (const struct hr_profile *p)
       || hr_json_set (o, "mounts", obj1 ("readonlyHostPaths", strlist_json (&p->readonly_host_paths)), NULL) < 0
       || hr_json_set (o, "sysctls", obj1 ("allow", strlist_json (&p->sysctls)), NULL) < 0
       || hr_json_set (o, "pids", obj1 ("limit", hr_json_new_i64 (p->pids_limit)), NULL) < 0
-      || hr_json_set (o, "seccomp", obj1 ("profile", hr_json_new_string (p->seccomp_profile ? p->seccomp_profile : "")), NULL) < 0
+      || hr_json_set (o, "seccomp", obj_opt (hr_json_new_object (), "profile", p->seccomp_profile), NULL) < 0
       || hr_json_set (o, "apparmor", aa, NULL) < 0 || hr_json_set (o, "selinux", se, NULL) < 0)
     {
       hr_json_free (o);

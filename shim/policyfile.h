@@ -53,8 +53,8 @@ struct hr_policy
  * file, so a missing file is an error too. */
 int hr_policy_load (const char *path, bool explicit_path, struct hr_policy *ret, struct hr_error *err);
 
-/* Parses a policy document (for tests and fuzzing). NAME prefixes errors;
- * DIR resolves "profilesDir" entries relative to the file, or NULL. */
+/* Parses a policy document (for tests and fuzzing). NAME, the file's path,
+ * prefixes errors; a relative "profilesDir" is relative to NAME's directory. */
 int hr_policy_parse (const char *buf, size_t len, const char *name, struct hr_policy *ret, struct hr_error *err);
 
 void hr_policy_release (struct hr_policy *p);

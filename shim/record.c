@@ -3,6 +3,7 @@
 #include "cleanup.h"
 #include "spec.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 bool
@@ -75,6 +77,52 @@ copy_member (struct hr_json *dst, const struct hr_json *src, const char *key, st
   return hr_json_set (dst, key, hr_json_copy (v), err);
 }
 
+/* Records outlive containers that the runtime deletes by itself ("run"
+ * without -d deletes its container on exit, with no "delete" through
+ * hardrun). Removes the records in DIR whose container has no state
+ * directory under ROOT any more. Only old ones: a record is written before
+ * the runtime creates the container. */
+#define STALE_RECORD_SECONDS 600
+
+static void
+remove_stale (const char *dir, const char *root)
+{
+  if (root == NULL || root[0] != '/')
+    return;                     /* the runtime's default root: unknown here */
+  cleanup_close int rfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rfd < 0 || dfd < 0)
+    {
+      if (dfd >= 0)
+        close (dfd);
+      return;
+    }
+  DIR *d = fdopendir (dfd);
+  if (d == NULL)
+    {
+      close (dfd);
+      return;
+    }
+  time_t now = time (NULL);
+  struct dirent *e;
+  while ((e = readdir (d)))
+    {
+      char id[256];
+      size_t n = strlen (e->d_name);
+      struct stat st;
+      if (e->d_name[0] == '.' || n <= 5 || n - 5 >= sizeof id || strcmp (e->d_name + n - 5, ".json") != 0)
+        continue;
+      memcpy (id, e->d_name, n - 5);
+      id[n - 5] = '\0';
+      if (!hr_record_id_valid (id) || fstatat (dirfd (d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0
+          || now - st.st_mtime < STALE_RECORD_SECONDS)
+        continue;
+      if (fstatat (rfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+        unlinkat (dirfd (d), e->d_name, 0);
+    }
+  closedir (d);
+}
+
 int
 hr_record_write (const char *state_dir, const char *root, const char *id, const struct hr_json *spec,
                  const char *profile, const char *bundle, struct hr_error *err)
@@ -87,6 +135,7 @@ hr_record_write (const char *state_dir, const char *root, const char *id, const 
   int r = mkdir_p (dir, 0700);
   if (r < 0)
     return hr_error_setsys (err, -r, "cannot create \"%s\"", dir);
+  remove_stale (dir, root);
 
   cleanup_json struct hr_json *rec = hr_json_new_object ();
   struct hr_json *proc = hr_json_new_object ();

@@ -153,6 +153,29 @@ hr_report_refusals (const struct hr_report *r, char *buf, size_t size)
         break;
       off += (size_t) n;
     }
+  if (off < size)
+    return;
+  /* Cut: end with every refusing control, so that none goes unnamed. */
+  bool seen[HR_CTL_COUNT] = { false };
+  char tail[512];
+  size_t t = (size_t) snprintf (tail, sizeof tail, "... (refused by");
+  for (size_t i = 0; i < r->n && t < sizeof tail; i++)
+    {
+      const struct hr_finding *f = &r->items[i];
+      if (f->action != HR_ACT_REFUSED || (unsigned) f->control >= HR_CTL_COUNT || seen[f->control])
+        continue;
+      seen[f->control] = true;
+      t += (size_t) snprintf (tail + t, sizeof tail - t, " %s", hr_control_name (f->control));
+    }
+  if (t >= sizeof tail)
+    t = sizeof tail - 1;
+  if (t + 1 < sizeof tail)
+    {
+      tail[t++] = ')';
+      tail[t] = '\0';
+    }
+  if (t < size)
+    memcpy (buf + size - 1 - t, tail, t + 1);
 }
 
 int

@@ -39,7 +39,8 @@ struct hr_report
 void hr_report_release (struct hr_report *r);
 const char *hr_action_name (enum hr_action a);
 
-/* Writes "control: message; control: message" of the refusals into BUF. */
+/* Writes "control: message; control: message" of the refusals into BUF;
+ * when cut to SIZE, it ends "... (refused by control control ...)". */
 void hr_report_refusals (const struct hr_report *r, char *buf, size_t size);
 
 /* What the controls may know besides the spec. */

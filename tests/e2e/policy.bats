@@ -1,0 +1,599 @@
+#!/usr/bin/env bats
+# The policy file with real runc: profile selection by invocation name and
+# by annotation rules, fail-closed loading, the audit trail (decisions and
+# lifecycle records, whole lines under concurrency), deny mode, and
+# hardrun's own commands (explain, policy check, policy show).
+
+load lib/common
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	export HR_ROOTFS_CACHE="$BATS_FILE_TMPDIR/rootfs"
+	make_rootfs "$HR_ROOTFS_CACHE"
+}
+
+setup() {
+	require_root
+	require_runtime runc
+	LOG="$BATS_TEST_TMPDIR/log.json"
+	AUDIT="$BATS_TEST_TMPDIR/audit.log"
+	# By default a policy that only moves the audit trail into the test's
+	# directory, so that nothing is written under /var/log.
+	POLICY="$BATS_TEST_TMPDIR/policy.json"
+	jq -n --arg a "$AUDIT" '{audit: {file: $a}}' >"$POLICY"
+}
+
+teardown() {
+	local root id ids
+	root=$(runtime_root runc)
+	# Through hardrun, so that the containers' exec records go too: those of
+	# containers still there, and those of containers "run" in the
+	# foreground, which runc deleted by itself (the IDs in the audit trail).
+	ids=$(runc --root "$root" list -q 2>/dev/null || true)
+	if [ -f "$AUDIT" ]; then
+		ids+=" $(jq -r 'select(.event == "decision") | .id' "$AUDIT" 2>/dev/null || true)"
+	fi
+	for id in $ids ${EXTRA_IDS:-}; do
+		"$HARDRUN" --hardrun-runtime "$(command -v runc)" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
+	done
+	cleanup_containers runc
+}
+
+# hr ARGS...: hardrun (or $HR_PROGRAM, another name for it) with the test's
+# policy, runc, state root and JSON log.
+hr() {
+	"${HR_PROGRAM:-$HARDRUN}" --hardrun-policy "$POLICY" --hardrun-runtime "$(command -v runc)" --root "$(runtime_root runc)" \
+		--log "$LOG" --log-format json "$@"
+}
+
+# run_off_pipes ARGS...: like "run hr ARGS...", setting $status and $output,
+# but with hardrun's and the container's stdio in a file: a created
+# container would hold bats' pipes open, and "run" would wait for it.
+run_off_pipes() {
+	local out="$BATS_TEST_TMPDIR/stdio.out"
+	status=0
+	hr "$@" </dev/null >"$out" 2>&1 || status=$?
+	output=$(cat "$out")
+}
+
+# The JSON log's error messages.
+log_errors() {
+	jq -r 'select(.level == "error") | .msg' "$LOG"
+}
+
+# Everything a workload could ask for that the restricted profile rewrites
+# (and nothing it refuses outright).
+make_dangerous_bundle() {
+	local b=$1
+	shift
+	make_bundle "$b" "$@"
+	printf '#!/bin/sh\ntouch "%s/hook-ran"\n' "$b" >"$b/hook.sh"
+	chmod +x "$b/hook.sh"
+	mkdir -p "$b/data"
+	# shellcheck disable=SC2016 # jq variables
+	set_config "$b" '
+		.process.user = {uid: 0, gid: 0, additionalGids: [0, 10]}
+		| .process.capabilities = (["CAP_CHOWN", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_ADMIN", "CAP_SYS_PTRACE",
+			"CAP_NET_BIND_SERVICE"] as $all
+			| {bounding: $all, effective: $all, permitted: $all, inheritable: $all, ambient: $all})
+		| .process.noNewPrivileges = false
+		| .root.readonly = false
+		| del(.linux.seccomp)
+		| .linux.maskedPaths = [] | .linux.readonlyPaths = []
+		| .linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11, fileMode: 438, uid: 0, gid: 0}]
+		| .linux.resources.devices = [{allow: true, access: "rwm"}]
+		| .linux.sysctl = {"kernel.msgmax": "12345", "net.ipv4.tcp_syncookies": "1"}
+		| .hooks = {prestart: [{path: "'"$b"'/hook.sh"}]}
+		| .annotations = {"run.oci.seccomp_bpf_data": "AAAA", "org.criu.config": "/tmp/x", "keep.me": "yes"}
+		| .mounts |= map(if .destination == "/sys" then .options -= ["ro"] else . end)
+		| .mounts += [{destination: "/data", type: "bind", source: "'"$b"'/data", options: ["rbind"]}]
+		| .linux.namespaces |= map(select(.type != "ipc"))
+	'
+}
+
+# The controls the dangerous bundle trips, in the order they run.
+DANGEROUS_CONTROLS="user caps no_new_privileges rootfs paths mounts devices namespaces sysctls hooks annotations pids seccomp"
+
+# ---- (a) profile selection -------------------------------------------------
+
+@test "one bundle, two invocation names: hardrun-baseline keeps root and its capabilities, hardrun does not" {
+	local b="$BATS_TEST_TMPDIR/bundle" bin="$BATS_TEST_TMPDIR/bin"
+	make_bundle "$b" "$PROBE"
+	cp "$b/config.json" "$b/config.orig"
+	mkdir -p "$bin"
+	ln -s "$HARDRUN" "$bin/hardrun-baseline"
+
+	HR_PROGRAM="$bin/hardrun-baseline" run hr run --bundle "$b" as-baseline
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	[[ "$output" == *"uid=0(root)"* ]]
+	# runc's default set (AUDIT_WRITE, KILL, NET_BIND_SERVICE) is within baseline's
+	[ "$(status_field CapEff "$output")" = 0000000020000420 ]
+	[ "$(status_field NoNewPrivs "$output")" = 1 ]
+	[ "$(status_field Seccomp "$output")" = 2 ]
+
+	cp "$b/config.orig" "$b/config.json"
+	run hr run --bundle "$b" as-hardrun
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	assert_hardened "$output"
+
+	# the audit trail says which name chose which profile
+	run jq -r 'select(.event == "decision") | "\(.id) \(.profile) \(.rule)"' "$AUDIT"
+	[ "${lines[0]}" = 'as-baseline baseline invocation name "hardrun-baseline"' ]
+	[ "${lines[1]}" = 'as-hardrun restricted default' ]
+}
+
+@test "--hardrun-profile wins over the invocation name" {
+	local b="$BATS_TEST_TMPDIR/bundle" bin="$BATS_TEST_TMPDIR/bin"
+	make_bundle "$b" "$PROBE"
+	mkdir -p "$bin"
+	ln -s "$HARDRUN" "$bin/hardrun-baseline"
+	run "$bin/hardrun-baseline" --hardrun-profile restricted --hardrun-policy "$POLICY" \
+		--hardrun-runtime "$(command -v runc)" --root "$(runtime_root runc)" run --bundle "$b" explicit
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	assert_hardened "$output"
+	[ "$(jq -r 'select(.event == "decision") | .rule' "$AUDIT")" = "--hardrun-profile" ]
+}
+
+@test "an invocation name that is no profile stops the container" {
+	local b="$BATS_TEST_TMPDIR/bundle" bin="$BATS_TEST_TMPDIR/bin"
+	make_bundle "$b" 'echo SHOULD-NOT-RUN'
+	cp "$b/config.json" "$b/config.before"
+	mkdir -p "$bin"
+	ln -s "$HARDRUN" "$bin/hardrun-nosuch"
+	run "$bin/hardrun-nosuch" --hardrun-policy "$POLICY" --hardrun-runtime "$(command -v runc)" \
+		--root "$(runtime_root runc)" --log "$LOG" --log-format json run --bundle "$b" nosuch
+	[ "$status" -eq 1 ]
+	[[ "$output" != *SHOULD-NOT-RUN* ]]
+	[[ "$(log_errors)" == *"no profile \"nosuch\" (selected by invocation name \"hardrun-nosuch\") in $POLICY"* ]]
+	cmp "$b/config.json" "$b/config.before"
+}
+
+@test "a pod cannot pick its own profile unless a rule for its namespace allows it, and then only an allowed one" {
+	jq -n --arg a "$AUDIT" '{
+		audit: {file: $a},
+		rules: [
+			{comment: "dev pods may choose baseline", match: {namespace: "dev"},
+			 selectAnnotation: "hardrun.io/profile", allowedProfiles: ["baseline"]}
+		]}' >"$POLICY"
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" "$PROBE"
+	cp "$b/config.json" "$b/config.orig"
+
+	# 1. in "prod", no rule hands over the choice: ignored
+	set_config "$b" '.annotations = {"io.kubernetes.cri.sandbox-namespace": "prod", "hardrun.io/profile": "privileged"}'
+	run hr run --bundle "$b" prod-asks-privileged
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	assert_hardened "$output"
+
+	# 2. in "dev", but privileged is not among allowedProfiles: ignored
+	cp "$b/config.orig" "$b/config.json"
+	set_config "$b" '.annotations = {"io.kubernetes.cri.sandbox-namespace": "dev", "hardrun.io/profile": "privileged"}'
+	run hr run --bundle "$b" dev-asks-privileged
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	assert_hardened "$output"
+
+	# 3. in "dev", asking for an allowed profile: granted
+	cp "$b/config.orig" "$b/config.json"
+	set_config "$b" '.annotations = {"io.kubernetes.cri.sandbox-namespace": "dev", "hardrun.io/profile": "baseline"}'
+	run hr run --bundle "$b" dev-asks-baseline
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	[[ "$output" == *"uid=0(root)"* ]]
+
+	run jq -r 'select(.event == "decision") | "\(.id) \(.profile) \(.rule) \(.pod.namespace)"' "$AUDIT"
+	[ "${lines[0]}" = 'prod-asks-privileged restricted default prod' ]
+	[ "${lines[1]}" = 'dev-asks-privileged restricted default dev' ]
+	[ "${lines[2]}" = 'dev-asks-baseline baseline rules[0] (annotation "hardrun.io/profile") dev' ]
+}
+
+# shellcheck disable=SC2030 # run_off_pipes sets status and output, as "run" does
+@test "the policy's runtime is used when the command line names none" {
+	jq -n --arg a "$AUDIT" --arg rt "$(command -v runc)" '{audit: {file: $a}, runtime: $rt}' >"$POLICY"
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" "$PROBE"
+	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$(runtime_root runc)" run --bundle "$b" policy-runtime
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	assert_hardened "$output"
+}
+
+# ---- (b) fail closed ------------------------------------------------------------
+
+# shellcheck disable=SC2031 # status and output come from run_off_pipes
+# refused_by_policy WHAT: "create" fails, nothing is written or created, and
+# the log's error contains WHAT.
+refused_by_policy() {
+	local what=$1 b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" 'echo SHOULD-NOT-RUN'
+	cp "$b/config.json" "$b/config.before"
+	run_off_pipes create --bundle "$b" bad-policy
+	[ "$status" -eq 1 ] || { echo "status $status: $output"; return 1; }
+	[ "$(jq -s 'length' "$LOG")" -eq 1 ] || { cat "$LOG"; return 1; }
+	local msg
+	msg=$(log_errors)
+	[[ "$msg" == *"$what"* ]] || { echo "log: $msg"; echo "want: $what"; return 1; }
+	[[ "$output" == *"$what"* ]]
+	cmp "$b/config.json" "$b/config.before"
+	run runc --root "$(runtime_root runc)" state bad-policy
+	[ "$status" -ne 0 ]
+	[ ! -e "$AUDIT" ]
+}
+
+@test "an invalid policy stops every container: exit 1, file:line and field in the log, config.json untouched" {
+	printf '{\n  "audit": {"file": "%s"},\n  "profiles": {\n    "web": {\n      "mode": "strict"\n    }\n  }\n}\n' \
+		"$AUDIT" >"$POLICY"
+	refused_by_policy "$POLICY:5: \"profiles.web.mode\": expected one of \"enforce\", \"audit\", \"deny\", \"off\""
+}
+
+@test "an unknown capability in the policy stops every container" {
+	printf '{"audit": {"file": "%s"},\n "profiles": {"web": {"caps": {"allow": [\n  "CAP_NET_RAW",\n  "CAP_NET_RAWW"]}}}}\n' \
+		"$AUDIT" >"$POLICY"
+	refused_by_policy "$POLICY:4: \"profiles.web.caps.allow[1]\": unknown capability \"CAP_NET_RAWW\""
+}
+
+@test "a policy that is not JSON stops every container" {
+	printf '{"audit": {"file": "%s"},\n "rules": [\n' "$AUDIT" >"$POLICY"
+	refused_by_policy "$POLICY: line 2: invalid JSON"
+}
+
+@test "a policy that is a directory stops every container" {
+	rm -f "$POLICY"
+	mkdir "$POLICY"
+	refused_by_policy "policy file: $POLICY: not a regular file"
+}
+
+@test "a policy that is a symlink loop stops every container" {
+	rm -f "$POLICY"
+	ln -s "$POLICY.2" "$POLICY"
+	ln -s "$POLICY" "$POLICY.2"
+	refused_by_policy "policy file \"$POLICY\": Too many levels of symbolic links"
+}
+
+@test "a missing --hardrun-policy file stops every container" {
+	rm -f "$POLICY"
+	refused_by_policy "policy file \"$POLICY\": No such file or directory"
+}
+
+# ---- (c) the audit trail --------------------------------------------------------
+
+@test "audit records: one decision per create, then poststart and poststop from the hook, in order" {
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_dangerous_bundle "$b" 'sleep 0.5'
+	set_config "$b" '.annotations += {
+		"io.kubernetes.cri.sandbox-namespace": "shop", "io.kubernetes.cri.sandbox-name": "web-0",
+		"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.container-name": "nginx",
+		"io.kubernetes.cri.image-name": "docker.io/library/nginx:1"}'
+	hr create --bundle "$b" audited </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 || { cat "$BATS_TEST_TMPDIR/out" "$LOG"; return 1; }
+	hr start audited
+	local i
+	for i in $(seq 50); do
+		[ "$(runc --root "$(runtime_root runc)" state audited | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	hr delete audited
+
+	# every line is one JSON object
+	jq -e . "$AUDIT" >/dev/null
+	[ "$(wc -l <"$AUDIT")" -eq 3 ]
+	run jq -r .event "$AUDIT"
+	[ "${lines[*]}" = "decision poststart poststop" ]
+
+	# the decision
+	local d
+	d=$(jq -c 'select(.event == "decision")' "$AUDIT")
+	jq -e '.command == "create" and .id == "audited" and .profile == "restricted" and .rule == "default"
+		and .result == "changed" and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}Z$"))
+		and .runtimeRoot == "'"$(runtime_root runc)"'"
+		and .pod == {namespace: "shop", pod: "web-0", containerType: "container", container: "nginx",
+			image: "docker.io/library/nginx:1"}
+		and (has("error") | not)' <<<"$d"
+	jq -e '.bundle | endswith("/bundle")' <<<"$d"
+	# every finding names its control, mode, action, field and message
+	jq -e '.findings | length > 0 and all(has("control") and has("mode") and has("action") and has("field") and has("message"))' <<<"$d"
+	local c
+	for c in $DANGEROUS_CONTROLS; do
+		jq -e --arg c "$c" 'any(.findings[]; .control == $c and .mode == "enforce" and .action == "changed")' <<<"$d" ||
+			{ echo "no finding of control $c"; return 1; }
+	done
+
+	# the hook's records
+	jq -s -e --arg b "$b" '.[1].event == "poststart" and .[1].id == "audited" and (.[1].pid | type == "number")
+		and .[1].bundle == $b' "$AUDIT"
+	jq -s -e --arg b "$b" '.[2].event == "poststop" and .[2].id == "audited" and .[2].bundle == $b' "$AUDIT"
+	# the hook is hardrun's own and took the policy's audit file
+	jq -e --arg a "$AUDIT" '.hooks.poststart[-1].args == ["hardrun-hook", "--audit-file", $a, "poststart"]
+		and .hooks.poststop[-1].args == ["hardrun-hook", "--audit-file", $a, "poststop"]' "$b/config.json"
+	# the bundle's own prestart hook was removed and never ran
+	[ ! -e "$b/hook-ran" ]
+}
+
+@test "audit records name the bundle by its absolute path, as the hook's do" {
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" 'true'
+	(cd "$BATS_TEST_TMPDIR" && hr run --bundle bundle relative </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1) ||
+		{ cat "$BATS_TEST_TMPDIR/out" "$LOG"; return 1; }
+	run jq -r .bundle "$AUDIT"
+	[ "${lines[0]}" = "$b" ]
+	[ "${lines[1]}" = "$b" ]
+	[ "${lines[2]}" = "$b" ]
+}
+
+@test "audit records: a refusal is recorded with its error" {
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" 'echo SHOULD-NOT-RUN'
+	set_config "$b" '.linux.namespaces |= map(select(.type != "network"))'
+	run_off_pipes create --bundle "$b" refused
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <"$AUDIT")" -eq 1 ]
+	jq -e '.event == "decision" and .result == "refused" and .id == "refused" and .profile == "restricted"
+		and (.error | contains("hardrun refused container \"refused\""))
+		and any(.findings[]; .control == "namespaces" and .action == "refused")' "$AUDIT"
+}
+
+@test "audit records: none when the policy turns the sink off, and no hook is injected" {
+	jq -n '{audit: {file: null}}' >"$POLICY"
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" 'true'
+	EXTRA_IDS=silent
+	run hr run --bundle "$b" silent
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ ! -e "$AUDIT" ]
+	jq -e '(.hooks.poststart // []) + (.hooks.poststop // []) | all(.path | endswith("/hardrun-hook") | not)' "$b/config.json"
+}
+
+@test "audit records: 50 concurrent creates leave exactly 50 whole decision lines" {
+	local n=50 i root pids=() b
+	root=$(runtime_root runc)
+	# one shared root filesystem, fifty bundles
+	make_bundle "$BATS_TEST_TMPDIR/proto" 'true'
+	for i in $(seq "$n"); do
+		b="$BATS_TEST_TMPDIR/b$i"
+		mkdir -p "$b"
+		jq --arg r "$BATS_TEST_TMPDIR/proto/rootfs" '.root.path = $r' "$BATS_TEST_TMPDIR/proto/config.json" >"$b/config.json"
+	done
+	for i in $(seq "$n"); do
+		"$HARDRUN" --hardrun-policy "$POLICY" --hardrun-runtime "$(command -v runc)" --root "$root" \
+			create --bundle "$BATS_TEST_TMPDIR/b$i" "c$i" </dev/null >"$BATS_TEST_TMPDIR/b$i.out" 2>&1 &
+		pids+=("$!")
+	done
+	local failed=0
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || { failed=$((failed + 1)); cat "$BATS_TEST_TMPDIR/b$((i + 1)).out"; }
+	done
+	[ "$failed" -eq 0 ]
+	for i in $(seq "$n"); do
+		"$HARDRUN" --hardrun-policy "$POLICY" --hardrun-runtime "$(command -v runc)" --root "$root" \
+			delete --force "c$i" >/dev/null 2>&1
+	done
+
+	# every line parses on its own, and the decisions are the fifty creates
+	local line bad=0
+	while IFS= read -r line; do
+		jq -e 'type == "object"' <<<"$line" >/dev/null 2>&1 || { bad=$((bad + 1)); echo "torn line: $line"; }
+	done <"$AUDIT"
+	[ "$bad" -eq 0 ]
+	[ "$(jq -s '[.[] | select(.event == "decision")] | length' "$AUDIT")" -eq "$n" ]
+	[ "$(jq -s '[.[] | select(.event == "decision" and .command == "create" and .result == "changed") | .id] | unique | length' "$AUDIT")" -eq "$n" ]
+	# nothing but decisions and the hook's records
+	[ "$(jq -s '[.[] | select(.event != "decision" and .event != "poststart" and .event != "poststop")] | length' "$AUDIT")" -eq 0 ]
+	[ -z "$(runc --root "$root" list -q)" ]
+}
+
+# ---- (d) explain -----------------------------------------------------------------
+
+@test "explain lists every finding of a dangerous bundle and exits 2, changing nothing" {
+	local b="$BATS_TEST_TMPDIR/bundle" c
+	make_dangerous_bundle "$b" 'true'
+	cp "$b/config.json" "$b/config.before"
+	run "$HARDRUN" --hardrun-policy "$POLICY" explain "$b"
+	[ "$status" -eq 2 ] || { echo "$output"; return 1; }
+	[ "${lines[0]}" = 'profile "restricted" (selected by default): changed' ]
+	for c in $DANGEROUS_CONTROLS; do
+		[[ "$output" == *" changed  $c "* ]] || { echo "no line for $c"; echo "$output"; return 1; }
+	done
+	[[ "$output" == *"--- a/config.json"* ]]
+	[[ "$output" == *"+++ b/config.json"* ]]
+	cmp "$b/config.json" "$b/config.before"
+	[ ! -e "$AUDIT" ]
+
+	# the same as JSON
+	run "$HARDRUN" --hardrun-policy "$POLICY" explain --json "$b"
+	[ "$status" -eq 2 ]
+	jq -e '.profile == "restricted" and .rule == "default" and .verdict == "changed" and (.config | type == "object")' <<<"$output"
+	for c in $DANGEROUS_CONTROLS; do
+		jq -e --arg c "$c" 'any(.findings[]; .control == $c and .action == "changed" and .mode == "enforce")' <<<"$output" ||
+			{ echo "no finding for $c"; return 1; }
+	done
+	jq -e '.config.process.user.uid == 65534 and .config.process.noNewPrivileges == true and .config.root.readonly == true' <<<"$output"
+	cmp "$b/config.json" "$b/config.before"
+}
+
+@test "explain exits 3 on a bundle it would refuse" {
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_dangerous_bundle "$b" 'true'
+	set_config "$b" '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/net" else . end)'
+	cp "$b/config.json" "$b/config.before"
+	run "$HARDRUN" --hardrun-policy "$POLICY" explain "$b"
+	[ "$status" -eq 3 ] || { echo "$output"; return 1; }
+	[ "${lines[0]}" = 'profile "restricted" (selected by default): refused' ]
+	[[ "$output" == *"refused  namespaces"*"joins the host's network namespace"* ]]
+	[[ "$output" != *"--- a/config.json"* ]]
+	run "$HARDRUN" --hardrun-policy "$POLICY" explain --json "$b"
+	[ "$status" -eq 3 ]
+	jq -e '.verdict == "refused" and (has("config") | not) and any(.findings[]; .action == "refused")' <<<"$output"
+	cmp "$b/config.json" "$b/config.before"
+}
+
+@test "explain exits 0 on a config that is already hardened" {
+	local b="$BATS_TEST_TMPDIR/bundle" h="$BATS_TEST_TMPDIR/hardened"
+	make_dangerous_bundle "$b" 'true'
+	# hardened by explain's own rewrite
+	mkdir -p "$h"
+	"$HARDRUN" --hardrun-policy "$POLICY" explain --json "$b" | jq .config >"$h/config.json" || true
+	ln -s "$b/rootfs" "$h/rootfs"
+	run "$HARDRUN" --hardrun-policy "$POLICY" explain "$h"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "${lines[0]}" == 'profile "restricted" (selected by default): compliant' ]]
+	# a config file rather than a bundle
+	run "$HARDRUN" --hardrun-policy "$POLICY" explain "$h/config.json"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	# hardened by create, with the lifecycle hook in it
+	hr create --bundle "$b" hardened </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 ||
+		{ cat "$BATS_TEST_TMPDIR/out" "$LOG"; return 1; }
+	run "$HARDRUN" --hardrun-policy "$POLICY" explain --json "$b"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	jq -e '.verdict == "compliant" and all(.findings[]; .action == "note")' <<<"$output"
+}
+
+@test "explain follows the profile options and the policy's rules" {
+	jq -n '{audit: {file: null}, rules: [{match: {namespace: "kube-system"}, profile: "baseline"}]}' >"$POLICY"
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" 'true'
+	set_config "$b" '.annotations = {"io.kubernetes.cri.sandbox-namespace": "kube-system"}'
+	run "$HARDRUN" --hardrun-policy "$POLICY" explain --json "$b"
+	[ "$status" -eq 2 ]
+	jq -e '.profile == "baseline" and .rule == "rules[0]" and all(.findings[]; .control != "user")' <<<"$output"
+	run "$HARDRUN" --hardrun-policy "$POLICY" --hardrun-profile audit explain --json "$b"
+	[ "$status" -eq 2 ]
+	jq -e '.profile == "audit" and .verdict == "audit" and all(.findings[]; .action == "audit" or .action == "note")' <<<"$output"
+	run "$HARDRUN" --hardrun-policy "$POLICY" --hardrun-profile privileged explain "$b"
+	[ "$status" -eq 0 ]
+}
+
+# ---- (e) deny mode ------------------------------------------------------------------
+
+@test "a profile in deny mode refuses the dangerous bundle, naming the controls, and writes nothing" {
+	jq -n --arg a "$AUDIT" '{audit: {file: $a}, profiles: {strict: {extends: "restricted", mode: "deny"}}}' >"$POLICY"
+	local b="$BATS_TEST_TMPDIR/bundle" msg
+	make_dangerous_bundle "$b" 'echo SHOULD-NOT-RUN'
+	cp "$b/config.json" "$b/config.before"
+	run hr --hardrun-profile strict run --bundle "$b" denied
+	[ "$status" -eq 1 ]
+	[[ "$output" != *SHOULD-NOT-RUN* ]]
+	msg=$(log_errors)
+	[[ "$msg" == "hardrun refused container \"denied\" (profile \"strict\"): "* ]]
+	[[ "$msg" == *"user: runs as root (uid 0)"* ]]
+	[[ "$msg" == *"caps: "* ]]
+	[[ "$msg" == *"no_new_privileges: "* ]]
+	cmp "$b/config.json" "$b/config.before"
+	[ ! -e "$b/hook-ran" ]
+	run runc --root "$(runtime_root runc)" state denied
+	[ "$status" -ne 0 ]
+	# the audit record carries every refusal
+	jq -e '.result == "refused" and .profile == "strict" and .rule == "--hardrun-profile"' "$AUDIT"
+	local c
+	for c in $DANGEROUS_CONTROLS; do
+		jq -e --arg c "$c" 'any(.findings[]; .control == $c and .mode == "deny" and .action == "refused")' "$AUDIT" ||
+			{ echo "no refusal by $c"; return 1; }
+	done
+}
+
+@test "a deny-mode refusal names every refusing control in the runtime's log" {
+	jq -n '{audit: {file: null}, profiles: {strict: {extends: "restricted", mode: "deny"}}}' >"$POLICY"
+	local b="$BATS_TEST_TMPDIR/bundle" msg c
+	make_dangerous_bundle "$b" 'echo SHOULD-NOT-RUN'
+	run_off_pipes --hardrun-profile strict create --bundle "$b" denied
+	[ "$status" -eq 1 ]
+	msg=$(log_errors)
+	for c in $DANGEROUS_CONTROLS; do
+		[[ "$msg" == *[:\;]" $c: "* || "$msg" == *"(refused by"*" $c"[\ \)]* ]] ||
+			{ echo "control $c not named in: $msg"; return 1; }
+	done
+}
+
+@test "a control in deny mode refuses only what it would have changed" {
+	jq -n --arg a "$AUDIT" '{audit: {file: $a}, profiles: {"caps-deny": {modes: {caps: "deny"}}}}' >"$POLICY"
+	local b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" "$PROBE"
+	cp "$b/config.json" "$b/config.orig"
+	# runc's default capabilities: refused
+	run hr --hardrun-profile caps-deny run --bundle "$b" caps-denied
+	[ "$status" -eq 1 ]
+	[[ "$(log_errors)" == *"(profile \"caps-deny\"): caps: "* ]]
+	cmp "$b/config.json" "$b/config.orig"
+	# no capabilities asked for: everything else is enforced as usual
+	set_config "$b" '.process.capabilities = {bounding: [], effective: [], permitted: []}'
+	run hr --hardrun-profile caps-deny run --bundle "$b" caps-none
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	assert_hardened "$output"
+}
+
+# ---- (f) policy check and policy show ---------------------------------------------
+
+@test "policy check passes the shipped example policy and profiles" {
+	run "$HARDRUN" policy check "$HARDRUN_SRCDIR/deploy/policy/policy.json"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == "$HARDRUN_SRCDIR/deploy/policy/policy.json: ok ("* ]]
+	# the shipped profiles.d, loaded through profilesDir
+	jq --arg d "$HARDRUN_SRCDIR/deploy/policy/profiles.d" '. + {profilesDir: $d}' \
+		"$HARDRUN_SRCDIR/deploy/policy/policy.json" >"$POLICY"
+	run "$HARDRUN" policy check "$POLICY"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	local f name
+	for f in "$HARDRUN_SRCDIR"/deploy/policy/profiles.d/*.json; do
+		name=$(jq -r .name "$f")
+		run "$HARDRUN" --hardrun-policy "$POLICY" policy show "$name"
+		[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+		jq -e --arg n "$name" '.name == $n' <<<"$output"
+	done
+	# the example's own profiles and rules
+	local ex="$HARDRUN_SRCDIR/deploy/policy/policy.json" b="$BATS_TEST_TMPDIR/bundle"
+	run "$HARDRUN" --hardrun-policy "$ex" policy show restricted-netraw
+	[ "$status" -eq 0 ]
+	jq -e '.caps.allow == ["CAP_NET_BIND_SERVICE", "CAP_NET_RAW"] and .modes.user == "enforce"' <<<"$output"
+	make_bundle "$b" 'true'
+	cp "$b/config.json" "$b/config.orig"
+	explain_rule() {
+		cp "$b/config.orig" "$b/config.json"
+		set_config "$b" ".annotations = $1"
+		"$HARDRUN" --hardrun-policy "$ex" explain --json "$b" | jq -r '"\(.profile) \(.rule)"'
+	}
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "kube-system"}')" = "baseline rules[1]" ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "kube-system", "io.kubernetes.cri.container-type": "sandbox"}')" = "restricted rules[0]" ]
+	[ "$(explain_rule '{"io.kubernetes.cri.image-name": "registry.example.com/netops/ping:1"}')" = "restricted-netraw rules[2]" ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "web"}')" = 'web rules[3] (annotation "hardrun.io/profile")' ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "privileged"}')" = "restricted default" ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "prod", "hardrun.io/profile": "web"}')" = "restricted default" ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "payments"}')" = "strict rules[6]" ]
+}
+
+@test "policy check fails a bad policy with file:line and field" {
+	printf '{\n  "defaultProfile": "restricted",\n  "rules": [\n    {"match": {"namespace": "x"}}\n  ]\n}\n' >"$POLICY"
+	run "$HARDRUN" policy check "$POLICY"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$POLICY:4: \"rules[0]\": a rule needs \"profile\" or \"selectAnnotation\""* ]]
+	printf '{\n  "defaultProfile": "strict"\n}\n' >"$POLICY"
+	run "$HARDRUN" policy check "$POLICY"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$POLICY:2: \"defaultProfile\": no profile \"strict\""* ]]
+	run "$HARDRUN" policy check "$BATS_TEST_TMPDIR/missing.json"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"policy file \"$BATS_TEST_TMPDIR/missing.json\": No such file or directory"* ]]
+	# --hardrun-policy names the file to check too
+	printf '{"profiles": {"x": {"user": {"uid": 0}}}}\n' >"$POLICY"
+	run "$HARDRUN" --hardrun-policy "$POLICY" policy check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$POLICY:1: \"profiles.x.user.uid\": expected a non-root id from 1 to 4294967294"* ]]
+}
+
+@test "policy show prints a profile as JSON" {
+	run "$HARDRUN" --hardrun-policy "$POLICY" policy show baseline
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	jq -e '.name == "baseline" and .modes.user == "off" and .modes.rootfs == "off" and .modes.caps == "enforce"
+		and (.caps.allow | index("CAP_CHOWN") != null) and .caps.strictRequest == false
+		and .pids.limit == 4096' <<<"$output"
+	# the default profile when none is named
+	run "$HARDRUN" --hardrun-policy "$POLICY" policy show
+	[ "$status" -eq 0 ]
+	jq -e '.name == "restricted" and .user == {uid: 65534, gid: 65534} and .caps.allow == ["CAP_NET_BIND_SERVICE"]' <<<"$output"
+	run "$HARDRUN" --hardrun-policy "$POLICY" policy show nope
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'no profile "nope"'* ]]
+}
+
+@test "policy show prints what the policy file would define: it reads back as the same profile" {
+	"$HARDRUN" --hardrun-policy "$POLICY" policy show baseline >"$BATS_TEST_TMPDIR/shown.json"
+	jq --slurpfile p "$BATS_TEST_TMPDIR/shown.json" -n '{audit: {file: null}, profiles: {copy: ($p[0] | del(.name))}}' \
+		>"$BATS_TEST_TMPDIR/copy.json"
+	run "$HARDRUN" --hardrun-policy "$BATS_TEST_TMPDIR/copy.json" policy show copy
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	diff <(jq 'del(.name)' "$BATS_TEST_TMPDIR/shown.json") <(jq 'del(.name)' <<<"$output")
+}
