@@ -174,7 +174,9 @@ main (int argc, char **argv)
     {
       hr_error_set (&err, ELOOP, "started by itself: the runtime path leads back to hardrun "
                     "(set --hardrun-runtime to the real runc or crun)");
-      return report_error (&cmd, &err);
+      int status = report_error (&cmd, &err);
+      hr_cmdline_free (&cmd);
+      return status;
     }
 
   int r = 0;
