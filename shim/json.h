@@ -109,7 +109,9 @@ static inline bool hr_json_is_bool (const struct hr_json *v)
 static inline const char *hr_json_string (const struct hr_json *v) { return hr_json_is_string (v) ? v->u.str.s : NULL; }
 static inline size_t hr_json_len (const struct hr_json *v)
 {
-  return hr_json_is_array (v) ? v->u.arr.len : hr_json_is_object (v) ? v->u.obj.len : 0;
+  if (v == NULL)
+    return 0;
+  return v->type == HR_JSON_ARRAY ? v->u.arr.len : v->type == HR_JSON_OBJECT ? v->u.obj.len : 0;
 }
 static inline struct hr_json *hr_json_at (const struct hr_json *v, size_t i)
 {

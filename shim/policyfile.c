@@ -574,7 +574,7 @@ read_profiles_dir (struct pctx *c, const char *dir, struct hr_json **docs, size_
   DIR *d = fdopendir (dfd);
   if (d == NULL)
     return hr_error_setsys (c->err, errno, "%s: profiles directory \"%s\"", c->name, dir);
-  dfd = -1;
+  steal_fd (&dfd);          /* the DIR owns it now */
   struct dirent *e;
   char *files[MAX_PROFILES];
   size_t n = 0;
@@ -586,8 +586,10 @@ read_profiles_dir (struct pctx *c, const char *dir, struct hr_json **docs, size_
         continue;
       if (n >= MAX_PROFILES)
         r = hr_error_set (c->err, E2BIG, "%s: more than %d profiles in \"%s\"", c->name, MAX_PROFILES, dir);
-      else if ((files[n++] = strdup (e->d_name)) == NULL)
+      else if ((files[n] = strdup (e->d_name)) == NULL)
         r = hr_error_set (c->err, ENOMEM, "out of memory");
+      else
+        n++;
     }
   closedir (d);
   /* sorted, so the order does not depend on the directory */

@@ -368,7 +368,7 @@ hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c
         r = hr_error_set (err, ENOMEM, "out of memory");
     }
   size_t n = 0;
-  for (int k = 0; r == 0 && k < cmd->runtime_argc;)
+  for (int k = 0; r == 0 && ret->argv && k < cmd->runtime_argc;)
     {
       if (k == cmd->command_index + 1)
         for (size_t x = 0; x < n_extra; x++)

@@ -425,7 +425,7 @@ hr_mcs_release (const char *state_dir, const char *pod_key, struct hr_error *err
     return r;
 
   long i = find_key (&reg, pod_key);
-  if (i < 0)
+  if (i < 0 || reg.v == NULL)
     return 0;
   pair_mark (&reg, reg.v[i].c1, reg.v[i].c2, false);
   free (reg.v[i].key);

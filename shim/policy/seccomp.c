@@ -657,7 +657,7 @@ struct decided
 static int
 check_oci (const struct hr_json *oci, const size_t *origin, bool compile, struct hr_error *err)
 {
-  uint32_t def, act;
+  uint32_t def = 0, act = 0;
   uint32_t tokens[HR_SECCOMP_MAX_ARCHES];
   size_t ntokens = 0;
   char at[64];

@@ -153,7 +153,8 @@ escalations() {
 		sleep 0.1
 	done
 	hr runc delete rec
-	! ls /run/hardrun/containers/*/rec.json 2>/dev/null
+	run ls /run/hardrun/containers/*/rec.json
+	[ "$status" -ne 0 ]
 }
 
 @test "flags next to --process are held to the ceiling too (a runtime may honour them)" {
@@ -167,7 +168,8 @@ escalations() {
 	run "$HARDRUN" --hardrun-runtime "$dir/rt" --root "$(runtime_root runc)" exec --cap CAP_SYS_ADMIN -u 0 --process "$p" both
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	assert_hardened "$output"
-	! grep -q CAP_SYS_ADMIN "$dir/argv"
+	run grep -c CAP_SYS_ADMIN "$dir/argv"
+	[ "$output" = 0 ]
 	grep -qx '65534:65534' "$dir/argv"
 }
 

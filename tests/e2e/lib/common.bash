@@ -105,6 +105,9 @@ assert_hardened() {
 	[ "$(status_field Seccomp "$out")" = 2 ] || { echo "no seccomp filter: $out"; return 1; }
 }
 
-# The shell snippet that prints what assert_hardened checks.
+# The shell snippet that prints what assert_hardened checks (run by sh -c
+# inside the container, so its quotes are meant literally).
+# shellcheck disable=SC2089
 PROBE='id; grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status'
+# shellcheck disable=SC2090
 export PROBE
