@@ -5,9 +5,7 @@
 load lib/common
 
 setup_file() {
-	[ "$(id -u)" -eq 0 ] || return 0
-	export HR_ROOTFS_CACHE="$BATS_FILE_TMPDIR/rootfs"
-	make_rootfs "$HR_ROOTFS_CACHE"
+	cache_rootfs
 }
 
 setup() {
@@ -18,13 +16,6 @@ setup() {
 teardown() {
 	cleanup_containers runc
 	cleanup_containers crun
-}
-
-hr() {
-	local rt=$1
-	shift
-	"$HARDRUN" --hardrun-runtime "$(command -v "$rt")" --root "$(runtime_root "$rt")" \
-		--log "$LOG" --log-format json "$@"
 }
 
 # start_hardened RT ID: a running container created through hardrun.

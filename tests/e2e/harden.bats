@@ -6,9 +6,7 @@
 load lib/common
 
 setup_file() {
-	[ "$(id -u)" -eq 0 ] || return 0
-	export HR_ROOTFS_CACHE="$BATS_FILE_TMPDIR/rootfs"
-	make_rootfs "$HR_ROOTFS_CACHE"
+	cache_rootfs
 }
 
 setup() {
@@ -20,13 +18,6 @@ setup() {
 teardown() {
 	cleanup_containers runc
 	cleanup_containers crun
-}
-
-hr() {
-	local rt=$1
-	shift
-	"$HARDRUN" --hardrun-runtime "$(command -v "$rt")" --root "$(runtime_root "$rt")" \
-		--log "$LOG" --log-format json "$@"
 }
 
 # Everything a workload could ask for that the restricted profile rewrites.

@@ -7,9 +7,7 @@
 load lib/common
 
 setup_file() {
-	[ "$(id -u)" -eq 0 ] || return 0
-	export HR_ROOTFS_CACHE="$BATS_FILE_TMPDIR/rootfs"
-	make_rootfs "$HR_ROOTFS_CACHE"
+	cache_rootfs
 }
 
 setup() {

@@ -48,6 +48,23 @@ make_rootfs() {
 	echo 'nogroup:x:65534:' >>"$root/etc/group"
 }
 
+# cache_rootfs: one busybox root filesystem per bats file, copied into each
+# bundle by make_bundle (call it from setup_file).
+cache_rootfs() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	export HR_ROOTFS_CACHE="$BATS_FILE_TMPDIR/rootfs"
+	make_rootfs "$HR_ROOTFS_CACHE"
+}
+
+# hr RUNTIME ARGS...: hardrun over RUNTIME with the test's own state root
+# and runc's JSON log in $LOG.
+hr() {
+	local rt=$1
+	shift
+	"$HARDRUN" --hardrun-runtime "$(command -v "$rt")" --root "$(runtime_root "$rt")" \
+		--log "$LOG" --log-format json "$@"
+}
+
 # make_bundle DIR CMD...: a bundle from "runc spec" running CMD (sh -c).
 make_bundle() {
 	local dir=$1
