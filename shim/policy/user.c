@@ -30,26 +30,6 @@ has_userns (const struct hr_json *linux_)
   return made;
 }
 
-/* Does the spec's user namespace map container id 0 to a non-root host id? */
-static bool
-root_is_mapped_away (const struct hr_json *linux_, const char *key)
-{
-  if (!has_userns (linux_))
-    return false;
-  const struct hr_json *maps = hr_json_get (linux_, key);
-  for (size_t i = 0; i < hr_json_len (maps); i++)
-    {
-      const struct hr_json *m = hr_json_at (maps, i);
-      int64_t cid = 0, hid = 0, size = 0;
-      hr_json_int_value (hr_json_get (m, "containerID"), 0, UINT32_MAX, &cid);
-      hr_json_int_value (hr_json_get (m, "hostID"), 0, UINT32_MAX, &hid);
-      hr_json_int_value (hr_json_get (m, "size"), 0, UINT32_MAX, &size);
-      if (cid == 0 && size > 0)
-        return hid != 0;
-    }
-  return false;
-}
-
 /* The host id that container id ID maps to through linux.KEY, or -1. */
 static int64_t
 host_id (const struct hr_json *linux_, const char *key, int64_t id)
@@ -68,6 +48,14 @@ host_id (const struct hr_json *linux_, const char *key, int64_t id)
         return hid + (id - cid);
     }
   return -1;
+}
+
+/* Does the spec's own user namespace map container id 0 to a non-root host
+ * id? */
+static bool
+root_is_mapped_away (const struct hr_json *linux_, const char *key)
+{
+  return has_userns (linux_) && host_id (linux_, key, 0) > 0;
 }
 
 /* A non-zero id of the process that the user namespace maps to host id 0
