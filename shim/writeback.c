@@ -117,12 +117,12 @@ hr_writeback (int dirfd, const char *name, const struct stat *orig, const char *
     r = hr_error_setsys (err, errno, "%s: cannot replace it", display);
 
   if (r < 0)
-    {
-      unlinkat (dirfd, lock, 0);
-      return r;
-    }
-  /* The rename is durable once the directory is. A failure here leaves the
-   * new file in place (readers already see it), so it is not an error. */
-  fsync (dirfd);
-  return 0;
+    unlinkat (dirfd, lock, 0);
+  /* The directory is not synced: a host crash that loses the rename leaves
+   * the original file, whole, and a stale lock the next writer takes over.
+   * The container does not survive that crash either, and the engine's next
+   * create hardens the original again. The file itself is synced before
+   * the rename, so a rename that does survive never names a file whose data
+   * did not. */
+  return r;
 }

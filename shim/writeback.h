@@ -2,9 +2,10 @@
  *
  * NAME in DIRFD is replaced by DATA: the new content goes to
  * "NAME.hardrun-lock" (O_CREAT|O_EXCL|O_NOFOLLOW), gets the original's mode
- * and owner, is fsync'ed, renamed over NAME, and the directory is fsync'ed.
- * Readers see the old file or the new one, never a mix. On any failure the
- * lock file is removed and NAME is untouched.
+ * and owner, is fsync'ed and renamed over NAME. Readers see the old file or
+ * the new one, never a mix, also after a host crash (the directory is not
+ * synced: a crash may bring back the old file, never half of either). On
+ * any failure the lock file is removed and NAME is untouched.
  *
  * A lock file left by a writer that was killed is taken over: every writer
  * holds flock() on its lock file while it exists, and the kernel drops that
