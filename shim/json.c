@@ -347,6 +347,17 @@ hr_json_insert (struct hr_json *arr, size_t at, struct hr_json *val, struct hr_e
   return 0;
 }
 
+struct hr_json *
+hr_json_take_at (struct hr_json *arr, size_t i)
+{
+  if (!hr_json_is_array (arr) || i >= arr->u.arr.len)
+    return NULL;
+  struct hr_json *v = arr->u.arr.items[i];
+  memmove (arr->u.arr.items + i, arr->u.arr.items + i + 1, (arr->u.arr.len - i - 1) * sizeof (struct hr_json *));
+  arr->u.arr.len--;
+  return v;
+}
+
 void
 hr_json_remove_at (struct hr_json *arr, size_t i)
 {

@@ -144,6 +144,8 @@ int hr_json_append (struct hr_json *arr, struct hr_json *val, struct hr_error *e
 int hr_json_insert (struct hr_json *arr, size_t at, struct hr_json *val, struct hr_error *err);
 /* Removes and frees ARR[i]. */
 void hr_json_remove_at (struct hr_json *arr, size_t i);
+/* Removes ARR[i] and hands it to the caller; NULL if there is none. */
+struct hr_json *hr_json_take_at (struct hr_json *arr, size_t i);
 /* Turns V into a string or bool in place, freeing what it held. */
 int hr_json_set_string_value (struct hr_json *v, const char *s, struct hr_error *err);
 

@@ -340,7 +340,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
       p->pids_limit = n;
     }
 
-  static const char *const seccomp_keys[] = { "profile", NULL };
+  static const char *const seccomp_keys[] = { "profile", "compatArchitectures", NULL };
   const struct hr_json *sc = member_obj (c, o, "seccomp", field, seccomp_keys, &r);
   if (r < 0)
     return r;
@@ -355,6 +355,13 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
         return perr (c, hr_json_member (sc, "profile"), f, "expected an absolute path");
       if (s && set_owned (&p->seccomp_profile, s) < 0)
         return hr_error_set (c->err, ENOMEM, "out of memory");
+      if ((v = hr_json_member (sc, "compatArchitectures")))
+        {
+          snprintf (f, sizeof f, "%s.seccomp.compatArchitectures", field);
+          if (!hr_json_is_bool (v))
+            return perr (c, v, f, "expected a boolean");
+          p->seccomp_compat_arches = v->type == HR_JSON_TRUE;
+        }
     }
 
   static const char *const aa_keys[] = { "profile", "file", NULL };
@@ -1045,6 +1052,9 @@ hr_profile_to_json (const struct hr_profile *p)
   struct hr_json *rootfs = obj_opt (obj1 ("tmpfs", strlist_json (&p->tmpfs_paths)), "tmpfsSize", p->tmpfs_size);
   struct hr_json *aa = obj_opt (obj_opt (hr_json_new_object (), "profile", p->apparmor_profile), "file", p->apparmor_file);
   struct hr_json *se = obj_opt (obj_opt (hr_json_new_object (), "type", p->selinux_type), "fileType", p->selinux_file_type);
+  struct hr_json *seccomp = obj_opt (hr_json_new_object (), "profile", p->seccomp_profile);
+  if (seccomp)
+    hr_json_set (seccomp, "compatArchitectures", hr_json_new_bool (p->seccomp_compat_arches), NULL);
   if (hr_json_set (o, "name", hr_json_new_string (p->name ? p->name : ""), NULL) < 0
       || hr_json_set (o, "modes", modes, NULL) < 0 || hr_json_set (o, "user", user, NULL) < 0
       || hr_json_set (o, "caps", caps, NULL) < 0 || hr_json_set (o, "rootfs", rootfs, NULL) < 0
@@ -1052,7 +1062,7 @@ hr_profile_to_json (const struct hr_profile *p)
       || hr_json_set (o, "mounts", obj1 ("readonlyHostPaths", strlist_json (&p->readonly_host_paths)), NULL) < 0
       || hr_json_set (o, "sysctls", obj1 ("allow", strlist_json (&p->sysctls)), NULL) < 0
       || hr_json_set (o, "pids", obj1 ("limit", hr_json_new_i64 (p->pids_limit)), NULL) < 0
-      || hr_json_set (o, "seccomp", obj_opt (hr_json_new_object (), "profile", p->seccomp_profile), NULL) < 0
+      || hr_json_set (o, "seccomp", seccomp, NULL) < 0
       || hr_json_set (o, "apparmor", aa, NULL) < 0 || hr_json_set (o, "selinux", se, NULL) < 0)
     {
       hr_json_free (o);

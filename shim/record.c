@@ -1,5 +1,6 @@
 #include "config.h"
 #include "record.h"
+#include "hash.h"
 #include "cleanup.h"
 #include "spec.h"
 
@@ -27,24 +28,10 @@ hr_record_id_valid (const char *id)
   return true;
 }
 
-/* FNV-1a: spreads runtime roots over directories; not a security boundary
- * (the directory is root's own). */
-static uint64_t
-fnv1a (const char *s)
-{
-  uint64_t h = 1469598103934665603ULL;
-  for (; *s; s++)
-    {
-      h ^= (unsigned char) *s;
-      h *= 1099511628211ULL;
-    }
-  return h;
-}
-
 static int
 record_dir (const char *state_dir, const char *root, char *buf, size_t size)
 {
-  int n = snprintf (buf, size, "%s/containers/%016" PRIx64, state_dir, fnv1a (root ? root : ""));
+  int n = snprintf (buf, size, "%s/containers/%016" PRIx64, state_dir, hr_fnv1a (root ? root : ""));
   return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 

@@ -209,6 +209,7 @@ hr_profile_builtin (const char *name, struct hr_profile *ret, struct hr_error *e
       ret->mode[HR_CTL_ROOTFS] = HR_MODE_OFF;
       ret->caps_allowed = baseline_caps;
       ret->caps_strict_request = false;
+      ret->seccomp_compat_arches = true;
     }
   r |= dup_opt (name, &ret->name);
   r |= dup_opt ("65536k", &ret->tmpfs_size);

@@ -75,6 +75,11 @@ struct hr_profile
   int64_t pids_limit;
   /* seccomp: profile file (NULL: the installed default.json) */
   char *seccomp_profile;
+  /* seccomp: also filter the profile's subArchitectures for this machine
+   * (x86 and x32 on x86_64, arm on aarch64). Without them a 32-bit system
+   * call meets libseccomp's bad-architecture action, which kills the
+   * thread: the compat system call tables are closed. */
+  bool seccomp_compat_arches;
   /* apparmor: profile name and the file that defines it */
   char *apparmor_profile;
   char *apparmor_file;

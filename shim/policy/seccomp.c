@@ -12,6 +12,7 @@
  * would break the agent silently. */
 #include "config.h"
 #include "policy/seccomp.h"
+#include "policy/seccomp_cache.h"
 #include "policy/policy.h"
 #include "policy/process.h"
 #include "cleanup.h"
@@ -442,14 +443,10 @@ hr_seccomp_profile_validate (const struct hr_json *profile, struct hr_error *err
   return 0;
 }
 
-int
-hr_seccomp_load_profile (const char *path, struct hr_json **ret, struct hr_error *err)
+/* hr_seccomp_load_profile from FD, open on the file DISPLAY names. */
+static int
+load_profile_fd (int fd, const char *display, struct hr_json **ret, struct hr_error *err)
 {
-  char display[PATH_MAX + 32];
-  snprintf (display, sizeof display, "seccomp profile \"%s\"", path);
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    return hr_error_setsys (err, errno, "%s: cannot open", display);
   cleanup_free char *buf = NULL;
   size_t len = 0;
   int r = hr_read_fd_limited (fd, display, HR_JSON_MAX_BYTES, &buf, &len, err);
@@ -464,6 +461,17 @@ hr_seccomp_load_profile (const char *path, struct hr_json **ret, struct hr_error
     return hr_error_prefix (err, "%s", display);
   *ret = steal_pointer (&doc);
   return 0;
+}
+
+int
+hr_seccomp_load_profile (const char *path, struct hr_json **ret, struct hr_error *err)
+{
+  char display[PATH_MAX + 32];
+  snprintf (display, sizeof display, "seccomp profile \"%s\"", path);
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return hr_error_setsys (err, errno, "%s: cannot open", display);
+  return load_profile_fd (fd, display, ret, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -527,7 +535,7 @@ set_action (struct hr_json *dst, const struct hr_json *src, const char *action_k
 /* hr_seccomp_resolve, and for each rule of the result the index of the
  * profile's rule it comes from (owned, in *RET_ORIGIN when not NULL). */
 static int
-resolve (const struct hr_json *profile, bool validated, const char *native, uint64_t caps, bool audit,
+resolve (const struct hr_json *profile, bool validated, const char *native, uint64_t caps, bool compat, bool audit,
          struct hr_json **ret, size_t **ret_origin, struct hr_error *err)
 {
   int r = validated ? 0 : hr_seccomp_profile_validate (profile, err);
@@ -550,7 +558,7 @@ resolve (const struct hr_json *profile, bool validated, const char *native, uint
 
   if ((r = hr_json_append (archlist, hr_json_new_string (native), err)) < 0)
     return r;
-  const struct hr_json *map = hr_json_get (profile, "archMap");
+  const struct hr_json *map = compat ? hr_json_get (profile, "archMap") : NULL;
   for (size_t i = 0; i < hr_json_len (map); i++)
     {
       const struct hr_json *e = hr_json_at (map, i);
@@ -584,10 +592,11 @@ resolve (const struct hr_json *profile, bool validated, const char *native, uint
 }
 
 int
-hr_seccomp_resolve (const struct hr_json *profile, const char *native_arch, uint64_t bounding_caps, bool audit,
+hr_seccomp_resolve (const struct hr_json *profile, const char *native_arch, uint64_t bounding_caps, unsigned flags,
                     struct hr_json **ret, struct hr_error *err)
 {
-  return resolve (profile, false, native_arch, bounding_caps, audit, ret, NULL, err);
+  return resolve (profile, false, native_arch, bounding_caps, flags & HR_SECCOMP_COMPAT, flags & HR_SECCOMP_AUDIT, ret,
+                  NULL, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -814,7 +823,7 @@ check_case (const struct hr_json *profile, const char *arch, uint64_t caps, bool
 
   cleanup_json struct hr_json *oci = NULL;
   cleanup_free size_t *origin = NULL;
-  int r = resolve (profile, false, arch, caps, audit, &oci, &origin, err);
+  int r = resolve (profile, false, arch, caps, true, audit, &oci, &origin, err);
   if (r == 0)
     r = check_with_api (oci, origin, compile, err);
   if (r < 0)
@@ -933,6 +942,34 @@ describe (const struct hr_json *cur, char *buf, size_t size)
   return "a different filter";
 }
 
+/* The profile in FILE resolved for NATIVE, CAPS and COMPAT: from the cache
+ * when an entry for this very file is there, else loaded, validated,
+ * resolved and stored. */
+static int
+resolve_cached (const char *state_dir, const char *file, const char *native, uint64_t caps, bool compat,
+                struct hr_json **ret, struct hr_error *err)
+{
+  char display[PATH_MAX + 32];
+  snprintf (display, sizeof display, "seccomp profile \"%s\"", file);
+  cleanup_close int fd = open (file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return hr_error_setsys (err, errno, "%s: cannot open", display);
+  struct stat st;
+  char key[PATH_MAX];
+  bool keyed = state_dir && fstat (fd, &st) == 0 && hr_seccomp_cache_key (&st, native, caps, compat, key, sizeof key) == 0;
+  if (keyed && hr_seccomp_cache_get (state_dir, key, ret) == 0)
+    return 0;
+
+  cleanup_json struct hr_json *profile = NULL;
+  int r = load_profile_fd (fd, display, &profile, err);
+  /* load_profile_fd() has validated it */
+  if (r == 0)
+    r = resolve (profile, true, native, caps, compat, false, ret, NULL, err);
+  if (r == 0 && keyed)
+    hr_seccomp_cache_put (state_dir, key, *ret);
+  return r;
+}
+
 int
 hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
@@ -963,13 +1000,10 @@ hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
     }
 
   uint64_t caps = hr_caps_from_list (hr_json_get_path (spec, "process.capabilities.bounding"), NULL);
-  cleanup_json struct hr_json *profile = NULL;
+  bool compat = a->ctx->profile->seccomp_compat_arches;
   cleanup_json struct hr_json *want = NULL;
   struct hr_error e = { 0 };
-  int r = hr_seccomp_load_profile (file, &profile, &e);
-  /* hr_seccomp_load_profile() has validated it */
-  if (r == 0)
-    r = resolve (profile, true, native, caps, false, &want, NULL, &e);
+  int r = resolve_cached (a->ctx->state_dir, file, native, caps, compat, &want, &e);
   if (r < 0)
     {
       /* Audit mode never stops a container, not even for hardrun's own

@@ -48,17 +48,21 @@ int hr_seccomp_profile_validate (const struct hr_json *profile, struct hr_error 
  * seccomp profile "PATH". */
 int hr_seccomp_load_profile (const char *path, struct hr_json **ret, struct hr_error *err);
 
+/* Flags of hr_seccomp_resolve. */
+#define HR_SECCOMP_AUDIT 1u     /* actions that stop a syscall become SCMP_ACT_LOG */
+#define HR_SECCOMP_COMPAT 2u    /* filter the subArchitectures too */
+
 /* Resolves PROFILE for a container into an OCI linux.seccomp object:
- * defaultAction, defaultErrnoRet, architectures (NATIVE_ARCH and its
- * subArchitectures from archMap, or NATIVE_ARCH alone if archMap has no
- * entry for it) and the applicable rules as {names, action, errnoRet, args}.
+ * defaultAction, defaultErrnoRet, architectures (NATIVE_ARCH, and with
+ * HR_SECCOMP_COMPAT its subArchitectures from archMap) and the applicable
+ * rules as {names, action, errnoRet, args}.
  * BOUNDING_CAPS has bit N set for capability N in the final bounding set.
- * AUDIT turns every action that would stop a syscall (SCMP_ACT_ERRNO,
- * SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP),
- * default included, into SCMP_ACT_LOG and drops its errno, so that nothing
- * fails and the kernel logs. Stores an owned tree in *RET. */
+ * HR_SECCOMP_AUDIT turns every action that would stop a syscall
+ * (SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD,
+ * SCMP_ACT_TRAP), default included, into SCMP_ACT_LOG and drops its errno,
+ * so that nothing fails and the kernel logs. Stores an owned tree in *RET. */
 int hr_seccomp_resolve (const struct hr_json *profile, const char *native_arch, uint64_t bounding_caps,
-                        bool audit, struct hr_json **ret, struct hr_error *err);
+                        unsigned flags, struct hr_json **ret, struct hr_error *err);
 
 /* Checks an OCI linux.seccomp object with libseccomp, as runc would load
  * it: every architecture, action and operator is known, every syscall name

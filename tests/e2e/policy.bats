@@ -108,11 +108,18 @@ DANGEROUS_CONTROLS="user caps no_new_privileges rootfs paths mounts devices name
 	[ "$(status_field CapEff "$output")" = 0000000020000420 ]
 	[ "$(status_field NoNewPrivs "$output")" = 1 ]
 	[ "$(status_field Seccomp "$output")" = 2 ]
+	# baseline filters the 32-bit ABIs too, restricted closes them
+	if [ "$(uname -m)" = x86_64 ]; then
+		jq -e '.linux.seccomp.architectures == ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]' "$b/config.json"
+	fi
 
 	cp "$b/config.orig" "$b/config.json"
 	run hr run --bundle "$b" as-hardrun
 	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
 	assert_hardened "$output"
+	if [ "$(uname -m)" = x86_64 ]; then
+		jq -e '.linux.seccomp.architectures == ["SCMP_ARCH_X86_64"]' "$b/config.json"
+	fi
 
 	# the audit trail says which name chose which profile
 	run jq -r 'select(.event == "decision") | "\(.id) \(.profile) \(.rule)"' "$AUDIT"
@@ -577,11 +584,12 @@ refused_by_policy() {
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	jq -e '.name == "baseline" and .modes.user == "off" and .modes.rootfs == "off" and .modes.caps == "enforce"
 		and (.caps.allow | index("CAP_CHOWN") != null) and .caps.strictRequest == false
-		and .pids.limit == 4096' <<<"$output"
+		and .pids.limit == 4096 and .seccomp.compatArchitectures == true' <<<"$output"
 	# the default profile when none is named
 	run "$HARDRUN" --hardrun-policy "$POLICY" policy show
 	[ "$status" -eq 0 ]
-	jq -e '.name == "restricted" and .user == {uid: 65534, gid: 65534} and .caps.allow == ["CAP_NET_BIND_SERVICE"]' <<<"$output"
+	jq -e '.name == "restricted" and .user == {uid: 65534, gid: 65534} and .caps.allow == ["CAP_NET_BIND_SERVICE"]
+		and .seccomp.compatArchitectures == false' <<<"$output"
 	run "$HARDRUN" --hardrun-policy "$POLICY" policy show nope
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'no profile "nope"'* ]]

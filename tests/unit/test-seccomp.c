@@ -7,10 +7,13 @@
 #include "policy/policy.h"
 #include "policy/profile.h"
 #include "policy/seccomp.h"
+#include "policy/seccomp_cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CAP(n) (UINT64_C (1) << (n))
@@ -84,27 +87,36 @@ struct resolve_case
   const char *what;
   const char *arch;
   uint64_t caps;
-  bool audit;
+  unsigned flags;
   const char *want;
 };
 
+#define COMPAT HR_SECCOMP_COMPAT
+#define AUDIT (HR_SECCOMP_AUDIT | HR_SECCOMP_COMPAT)
+
 static const struct resolve_case resolve_cases[] = {
-  { "x86_64, no capabilities", "SCMP_ARCH_X86_64", 0, false,
+  { "x86_64, no capabilities", "SCMP_ARCH_X86_64", 0, COMPAT,
     OUT_HEAD OUT_X86_ARCHES "\"syscalls\":[" OUT_RW "," OUT_MOUNT_EPERM "," OUT_ARCH_PRCTL "," OUT_PERSONALITY ","
     OUT_CLONE "," OUT_KEXEC "]}" },
-  { "x86_64, CAP_SYS_ADMIN: mount allowed, the EPERM rule left out", "SCMP_ARCH_X86_64", CAP (CAP_SYS_ADMIN), false,
+  { "x86_64, CAP_SYS_ADMIN: mount allowed, the EPERM rule left out", "SCMP_ARCH_X86_64", CAP (CAP_SYS_ADMIN), COMPAT,
     OUT_HEAD OUT_X86_ARCHES "\"syscalls\":[" OUT_RW "," OUT_MOUNT_ALLOW "," OUT_ARCH_PRCTL "," OUT_PERSONALITY ","
     OUT_CLONE "," OUT_KEXEC "]}" },
-  { "x86_64, CAP_SYS_PTRACE: ptrace allowed", "SCMP_ARCH_X86_64", CAP (CAP_SYS_PTRACE), false,
+  { "x86_64, CAP_SYS_PTRACE: ptrace allowed", "SCMP_ARCH_X86_64", CAP (CAP_SYS_PTRACE), COMPAT,
     OUT_HEAD OUT_X86_ARCHES "\"syscalls\":[" OUT_RW "," OUT_MOUNT_EPERM "," OUT_PTRACE "," OUT_ARCH_PRCTL ","
     OUT_PERSONALITY "," OUT_CLONE "," OUT_KEXEC "]}" },
-  { "aarch64: its sub-architecture, no x86-only or aarch64-excluded rule", "SCMP_ARCH_AARCH64", 0, false,
+  { "x86_64 without compat architectures: itself alone", "SCMP_ARCH_X86_64", 0, 0,
+    OUT_HEAD "\"architectures\":[\"SCMP_ARCH_X86_64\"],\"syscalls\":[" OUT_RW "," OUT_MOUNT_EPERM "," OUT_ARCH_PRCTL ","
+    OUT_PERSONALITY "," OUT_CLONE "," OUT_KEXEC "]}" },
+  { "aarch64 without compat architectures: itself alone", "SCMP_ARCH_AARCH64", 0, 0,
+    OUT_HEAD "\"architectures\":[\"SCMP_ARCH_AARCH64\"],\"syscalls\":[" OUT_RW "," OUT_MOUNT_EPERM ","
+    OUT_PERSONALITY "," OUT_KEXEC "]}" },
+  { "aarch64: its sub-architecture, no x86-only or aarch64-excluded rule", "SCMP_ARCH_AARCH64", 0, COMPAT,
     OUT_HEAD "\"architectures\":[\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"],\"syscalls\":[" OUT_RW ","
     OUT_MOUNT_EPERM "," OUT_PERSONALITY "," OUT_KEXEC "]}" },
-  { "s390x, not in archMap: itself alone", "SCMP_ARCH_S390X", 0, false,
+  { "s390x, not in archMap: itself alone", "SCMP_ARCH_S390X", 0, COMPAT,
     OUT_HEAD "\"architectures\":[\"SCMP_ARCH_S390X\"],\"syscalls\":[" OUT_RW "," OUT_MOUNT_EPERM ","
     OUT_PERSONALITY "," OUT_CLONE "," OUT_KEXEC "]}" },
-  { "audit: what stops a syscall logs instead", "SCMP_ARCH_X86_64", 0, true,
+  { "audit: what stops a syscall logs instead", "SCMP_ARCH_X86_64", 0, AUDIT,
     "{\"defaultAction\":\"SCMP_ACT_LOG\"," OUT_X86_ARCHES "\"syscalls\":[" OUT_RW ","
     "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_LOG\"}," OUT_ARCH_PRCTL "," OUT_PERSONALITY "," OUT_CLONE ","
     "{\"names\":[\"kexec_load\"],\"action\":\"SCMP_ACT_LOG\"}]}" },
@@ -119,7 +131,7 @@ test_resolve (void)
       const struct resolve_case *c = &resolve_cases[i];
       struct hr_error err = { 0 };
       cleanup_json struct hr_json *out = NULL;
-      int r = hr_seccomp_resolve (profile, c->arch, c->caps, c->audit, &out, &err);
+      int r = hr_seccomp_resolve (profile, c->arch, c->caps, c->flags, &out, &err);
       ok (r == 0, "resolve: %s", c->what);
       if (r < 0)
         diag ("%s", err.msg);
@@ -354,6 +366,10 @@ struct ctl_run
   struct hr_error err;
 };
 
+/* What run_control gives the control besides the profile. */
+static const char *ctl_state_dir;       /* the filter cache's home, or NULL */
+static bool ctl_compat;                 /* compatArchitectures */
+
 static void
 run_control (enum hr_mode mode, const char *seccomp_profile, struct hr_json *spec, struct ctl_run *ret)
 {
@@ -368,7 +384,9 @@ run_control (enum hr_mode mode, const char *seccomp_profile, struct hr_json *spe
     }
   free (profile.seccomp_profile);
   profile.seccomp_profile = seccomp_profile ? strdup (seccomp_profile) : NULL;
-  struct hr_policy_ctx ctx = { .profile = &profile, .container_id = "test", .seccomp_dir = seccomp_dir };
+  profile.seccomp_compat_arches = ctl_compat;
+  struct hr_policy_ctx ctx
+    = { .profile = &profile, .container_id = "test", .seccomp_dir = seccomp_dir, .state_dir = ctl_state_dir };
   struct hr_apply a = { .ctx = &ctx, .control = HR_CTL_SECCOMP, .mode = mode, .report = &ret->report };
   ret->r = hr_ctl_seccomp (&a, spec, &ret->err);
   hr_profile_release (&profile);
@@ -538,6 +556,194 @@ test_control (void)
   hr_report_release (&run.report);
 }
 
+
+/* ---- the cache of resolved filters ---- */
+
+/* The one entry in DIR/seccomp, as "DIR/seccomp/NAME" in BUF; false if
+ * there is not exactly one. */
+static bool
+only_entry (const char *dir, char *buf, size_t size)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/seccomp", dir);
+  DIR *d = opendir (path);
+  if (d == NULL)
+    return false;
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir (d)))
+    if (e->d_name[0] != '.' && n++ == 0)
+      snprintf (buf, size, "%s/%s", path, e->d_name);
+  closedir (d);
+  return n == 1;
+}
+
+static void
+clear_entries (const char *dir)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/seccomp", dir);
+  DIR *d = opendir (path);
+  struct dirent *e;
+  while (d && (e = readdir (d)))
+    if (e->d_name[0] != '.')
+      unlinkat (dirfd (d), e->d_name, 0);
+  if (d)
+    closedir (d);
+}
+
+static bool
+put_file (const char *path, const char *text, mode_t mode)
+{
+  unlink (path);
+  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0)
+    return false;
+  bool ok = write (fd, text, strlen (text)) == (ssize_t) strlen (text);
+  fchmod (fd, mode);
+  close (fd);
+  return ok;
+}
+
+static char *
+read_text (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return NULL;
+  char *buf = calloc (1, 1 << 20);
+  ssize_t n = buf ? read (fd, buf, (1 << 20) - 1) : -1;
+  close (fd);
+  if (n < 0)
+    {
+      free (buf);
+      return NULL;
+    }
+  return buf;
+}
+
+/* Runs the control in enforce mode on an empty spec and returns the
+ * installed filter's text. */
+static char *
+installed (const char *seccomp_profile)
+{
+  struct ctl_run run;
+  cleanup_json struct hr_json *spec = parse ("{\"process\":{\"capabilities\":{\"bounding\":[]}}}");
+  run_control (HR_MODE_ENFORCE, seccomp_profile, spec, &run);
+  if (run.r < 0)
+    diag ("%s", run.err.msg);
+  hr_report_release (&run.report);
+  return run.r < 0 ? NULL : text_of (hr_json_get_path (spec, "linux.seccomp"));
+}
+
+static void
+test_cache (void)
+{
+  char dir[] = "/tmp/test-seccomp-cache-XXXXXX";
+  if (mkdtemp (dir) == NULL)
+    {
+      ok (false, "mkdtemp");
+      return;
+    }
+  cleanup_json struct hr_json *want = expected (0);
+  cleanup_free char *want_text = text_of (want);
+  char entry[4096] = "";
+
+  /* no state directory: no cache, same result */
+  ctl_state_dir = NULL;
+  cleanup_free char *plain = installed (NULL);
+  check_str (plain, want_text);
+
+  /* a miss resolves and stores one entry */
+  ctl_state_dir = dir;
+  cleanup_free char *first = installed (NULL);
+  check_str (first, want_text);
+  ok (only_entry (dir, entry, sizeof entry), "one entry after the first create");
+  struct stat st;
+  ok (stat (entry, &st) == 0 && (st.st_mode & 0777) == 0600, "the entry is 0600");
+  cleanup_free char *stored = read_text (entry);
+  cleanup_free char *key_part = stored ? strndup (stored, strcspn (stored, ",")) : NULL;
+
+  /* a hit: an entry rewritten under the same key is what gets installed */
+  char forged[4096];
+  snprintf (forged, sizeof forged, "%s,{\"defaultAction\":\"SCMP_ACT_KILL\"}]", key_part ? key_part : "[\"\"");
+  ok (put_file (entry, forged, 0600), "rewrite the entry");
+  cleanup_free char *hit = installed (NULL);
+  check_str (hit, "{\"defaultAction\":\"SCMP_ACT_KILL\"}");
+
+  /* misses: another key under the name, a torn entry, an entry others may
+   * write, a directory others may write; each resolves afresh */
+  static const char *const bad[] = {
+    "[\"hardrun another key\",{\"defaultAction\":\"SCMP_ACT_KILL\"}]",
+    NULL, /* the forged entry cut short */
+    NULL, /* the forged entry, group-writable */
+  };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (bad); i++)
+    {
+      char cut[4096];
+      snprintf (cut, sizeof cut, "%.*s", (int) strlen (forged) - 3, forged);
+      const char *text = bad[i] ? bad[i] : i == 1 ? cut : forged;
+      ok (put_file (entry, text, i == 2 ? 0620 : 0600), "plant bad entry %zu", i);
+      cleanup_free char *got = installed (NULL);
+      ok (got && strcmp (got, want_text) == 0, "bad entry %zu: a miss, the profile resolved", i);
+      cleanup_free char *again = read_text (entry);
+      ok (again && stored && strcmp (again, stored) == 0, "bad entry %zu: replaced by a good one", i);
+    }
+  char seccomp_sub[4096];
+  snprintf (seccomp_sub, sizeof seccomp_sub, "%s/seccomp", dir);
+  ok (put_file (entry, forged, 0600) && chmod (seccomp_sub, 0770) == 0, "a group-writable cache directory");
+  cleanup_free char *open_dir = installed (NULL);
+  check_str (open_dir, want_text);
+  chmod (seccomp_sub, 0700);
+  unlink (entry);
+
+  /* compat architectures are another entry */
+  ctl_compat = true;
+  cleanup_free char *compat = installed (NULL);
+  ctl_compat = false;
+  cleanup_json struct hr_json *profile = NULL;
+  cleanup_json struct hr_json *want_compat = NULL;
+  struct hr_error err = { 0 };
+  if (hr_seccomp_load_profile (default_path, &profile, &err) == 0)
+    hr_seccomp_resolve (profile, hr_seccomp_native_arch (), 0, HR_SECCOMP_COMPAT, &want_compat, &err);
+  cleanup_free char *want_compat_text = text_of (want_compat);
+  check_str (compat, want_compat_text);
+  cleanup_free char *native_again = installed (NULL);
+  check_str (native_again, want_text);
+
+  /* an edited profile file is a miss */
+  char prof[4096];
+  snprintf (prof, sizeof prof, "%s/profile.json", dir);
+  ok (put_file (prof, small_profile, 0644), "write a profile");
+  cleanup_free char *small1 = installed (prof);
+  cleanup_json struct hr_json *small = parse (small_profile);
+  cleanup_json struct hr_json *want_small = NULL;
+  hr_seccomp_resolve (small, hr_seccomp_native_arch (), 0, 0, &want_small, &err);
+  cleanup_free char *want_small_text = text_of (want_small);
+  check_str (small1, want_small_text);
+  ok (put_file (prof, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[]}", 0644), "edit the profile");
+  cleanup_free char *small2 = installed (prof);
+  ok (small2 && strstr (small2, "read") == NULL, "the edited profile is resolved, not the cached one");
+  unlink (prof);
+
+  /* bounded: a full directory is emptied before the next entry */
+  clear_entries (dir);
+  for (int i = 0; i < HR_SECCOMP_CACHE_MAX; i++)
+    {
+      char f[4200];
+      snprintf (f, sizeof f, "%s/seccomp/%02d.json", dir, i);
+      put_file (f, "[]", 0600);
+    }
+  cleanup_free char *after_full = installed (NULL);
+  check_str (after_full, want_text);
+  ok (only_entry (dir, entry, sizeof entry), "a full cache is emptied and refilled");
+
+  unlink (entry);
+  rmdir (seccomp_sub);
+  ok (rmdir (dir) == 0, "nothing else left in the state directory");
+  ctl_state_dir = NULL;
+}
+
 int
 main (void)
 {
@@ -556,5 +762,6 @@ main (void)
   test_check ();
   test_default_profile ();
   test_control ();
+  test_cache ();
   return done_testing ();
 }
