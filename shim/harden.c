@@ -297,7 +297,8 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
   if (r == 0 && cmd->id)
     {
       struct hr_error rec_err = { 0 };
-      hr_record_write (s->state_dir, cmd->root, cmd->id, f.doc, s->profile.name, f.dir, &rec_err);
+      hr_record_write (s->state_dir, cmd->root, cmd->id, f.doc, s->profile.name, f.dir, s->policy.runtime,
+                       &rec_err);
     }
   if (r == 0)
     hr_harden_audit (cmd, s, f.dir, annotations, ret_report, NULL);

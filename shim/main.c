@@ -102,10 +102,19 @@ exec_runtime (const struct hr_cmdline *cmd, const char *from_policy, char **argv
 
 /* The runtime named in the policy file, for commands that pass through. A
  * policy that cannot be read is not their concern: create already failed
- * closed on it, and delete must still work. */
+ * closed on it, and delete must still work. A container hardrun created
+ * has the answer in its record, read for a fraction of what parsing the
+ * policy costs, and it is the runtime that holds the container even if the
+ * policy has changed since. */
 static char *
 policy_runtime (const struct hr_cmdline *cmd)
 {
+  /* the command line wins over both */
+  if (cmd->runtime)
+    return NULL;
+  char *rt = NULL;
+  if (cmd->id && hr_record_runtime (HARDRUN_STATE_DIR, cmd->root, cmd->id, &rt) == 0)
+    return rt;
   const char *path = cmd->policy_file ? cmd->policy_file : HARDRUN_POLICY_FILE;
   if (access (path, F_OK) < 0)
     return NULL;
@@ -113,7 +122,7 @@ policy_runtime (const struct hr_cmdline *cmd)
   struct hr_error e = { 0 };
   if (hr_policy_load (path, true, &p, &e) < 0)
     return NULL;
-  char *rt = p.runtime ? strdup (p.runtime) : NULL;
+  rt = p.runtime ? strdup (p.runtime) : NULL;
   hr_policy_release (&p);
   return rt;
 }
@@ -184,9 +193,10 @@ main (int argc, char **argv)
   struct hr_settings settings = { 0 };
   if (cmd.command == HR_CMD_DELETE && cmd.id && !cmd.usage_error)
     {
-      /* The container's exec ceiling goes with it. */
-      hr_record_remove (HARDRUN_STATE_DIR, cmd.root, cmd.id);
+      /* The container's exec ceiling goes with it, once it has said which
+       * runtime holds the container. */
       cleanup_free char *rt = policy_runtime (&cmd);
+      hr_record_remove (HARDRUN_STATE_DIR, cmd.root, cmd.id);
       r = exec_runtime (&cmd, rt, NULL, &err);
     }
   else if (cmd.command == HR_CMD_NONE && cmd.version)

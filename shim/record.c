@@ -112,7 +112,7 @@ remove_stale (const char *dir, const char *root)
 
 int
 hr_record_write (const char *state_dir, const char *root, const char *id, const struct hr_json *spec,
-                 const char *profile, const char *bundle, struct hr_error *err)
+                 const char *profile, const char *bundle, const char *runtime, struct hr_error *err)
 {
   char dir[PATH_MAX], tmp[PATH_MAX + 64], path[PATH_MAX + 64];
   if (!hr_record_id_valid (id))
@@ -134,7 +134,8 @@ hr_record_write (const char *state_dir, const char *root, const char *id, const 
     if ((r = copy_member (proc, sp, keys[i], err)) < 0)
       return r;
   if ((r = hr_json_set (rec, "profile", hr_json_new_string (profile ? profile : ""), err)) < 0
-      || (r = hr_json_set (rec, "bundle", hr_json_new_string (bundle ? bundle : ""), err)) < 0)
+      || (r = hr_json_set (rec, "bundle", hr_json_new_string (bundle ? bundle : ""), err)) < 0
+      || (runtime && (r = hr_json_set (rec, "runtime", hr_json_new_string (runtime), err)) < 0))
     return r;
 
   cleanup_free char *data = NULL;
@@ -179,6 +180,20 @@ hr_record_load (const char *state_dir, const char *root, const char *id, struct 
   if (r < 0)
     return r;
   return hr_json_parse (buf, len, path, ret, err);
+}
+
+int
+hr_record_runtime (const char *state_dir, const char *root, const char *id, char **ret)
+{
+  *ret = NULL;
+  cleanup_json struct hr_json *rec = NULL;
+  struct hr_error e = { 0 };
+  if (hr_record_load (state_dir, root, id, &rec, &e) < 0 || rec == NULL)
+    return -ENOENT;
+  const char *rt = hr_json_string (hr_json_get (rec, "runtime"));
+  if (rt && (*ret = strdup (rt)) == NULL)
+    return -ENOMEM;
+  return 0;
 }
 
 int

@@ -3,7 +3,8 @@
  *
  * One small JSON file per container, keyed by the runtime's --root and the
  * container ID: <state_dir>/containers/<hash of root>/<id>.json. Written
- * atomically after the spec is hardened, removed on "delete". */
+ * atomically after the spec is hardened, removed on "delete". It also
+ * names the runtime the policy chose, for the commands that pass through. */
 #ifndef HARDRUN_RECORD_H
 #define HARDRUN_RECORD_H
 
@@ -16,13 +17,20 @@
 bool hr_record_id_valid (const char *id);
 
 /* Writes the record for ID under ROOT (runc's --root, NULL for the default):
- * the hardened process fields of SPEC, the profile name and the bundle. */
+ * the hardened process fields of SPEC, the profile name, the bundle, and
+ * the runtime the policy named (RUNTIME, NULL when it named none). */
 int hr_record_write (const char *state_dir, const char *root, const char *id, const struct hr_json *spec,
-                     const char *profile, const char *bundle, struct hr_error *err);
+                     const char *profile, const char *bundle, const char *runtime, struct hr_error *err);
 
 /* Loads the record; *RET is NULL (and 0 returned) when there is none. */
 int hr_record_load (const char *state_dir, const char *root, const char *id, struct hr_json **ret,
                     struct hr_error *err);
+
+/* The runtime the policy named when ID was created, so that the commands
+ * that follow (state, kill, delete) reach the runtime that holds the
+ * container without reading the policy again: 0 with *RET owned (NULL
+ * when the policy named none), -ENOENT when there is no readable record. */
+int hr_record_runtime (const char *state_dir, const char *root, const char *id, char **ret);
 
 /* Removes the record, if any. Never fails loudly: returns negative errno. */
 int hr_record_remove (const char *state_dir, const char *root, const char *id);

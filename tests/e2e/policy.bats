@@ -200,6 +200,30 @@ DANGEROUS_CONTROLS="user caps no_new_privileges rootfs paths mounts devices name
 	assert_hardened "$output"
 }
 
+@test "state and delete reach the runtime that created the container after the policy names another" {
+	local b="$BATS_TEST_TMPDIR/bundle" root fake="$BATS_TEST_TMPDIR/fake-runtime"
+	root=$(runtime_root runc)
+	printf '#!/bin/sh\necho fake-runtime "$@"\n' >"$fake"
+	chmod +x "$fake"
+	jq -n --arg a "$AUDIT" --arg rt "$(command -v runc)" '{audit: {file: $a}, runtime: $rt}' >"$POLICY"
+	make_bundle "$b" 'sleep 30'
+	# create's container keeps its stdio: no pipes of bats' "run"
+	PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$root" create --bundle "$b" rt-record \
+		</dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || { cat "$BATS_TEST_TMPDIR/create.out"; return 1; }
+
+	jq -n --arg a "$AUDIT" --arg rt "$fake" '{audit: {file: $a}, runtime: $rt}' >"$POLICY"
+	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$root" state rt-record
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	jq -e '.id == "rt-record" and .status == "created"' <<<"$output"
+	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$root" delete rt-record
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run runc --root "$root" state rt-record
+	[ "$status" -ne 0 ]
+	# no record any more: the policy decides
+	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$root" state rt-record
+	[ "$output" = "fake-runtime --root $root state rt-record" ]
+}
+
 # ---- (b) fail closed ------------------------------------------------------------
 
 # shellcheck disable=SC2031 # status and output come from run_off_pipes
