@@ -5,6 +5,7 @@
 #include "policy/seccomp.h"
 #include "spec.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/capability.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -189,6 +191,29 @@ explain (const struct hr_cmdline *cmd, struct hr_error *err)
   return r < 0 ? r : status;
 }
 
+/* Every capability a profile may keep is one this host's libcap knows too
+ * (create and exec use hardrun's own table, to spare them loading libcap). */
+static int
+caps_known_to_libcap (const struct hr_policy *p, struct hr_error *err)
+{
+  void *h = dlopen ("libcap.so.2", RTLD_NOW | RTLD_LOCAL);
+  int (*from_name) (const char *, cap_value_t *) = NULL;
+  if (h)
+    from_name = (int (*) (const char *, cap_value_t *)) dlsym (h, "cap_from_name");
+  int r = 0;
+  for (size_t i = 0; from_name && i < p->n_profiles && r == 0; i++)
+    for (int cap = 0; cap <= HR_CAP_LAST && r == 0; cap++)
+      {
+        cap_value_t v;
+        if ((p->profiles[i].caps_allowed & (UINT64_C (1) << cap)) && from_name (hr_cap_name (cap), &v) < 0)
+          r = hr_error_set (err, EINVAL, "profile \"%s\": caps.allow: libcap does not know \"%s\"",
+                            p->profiles[i].name, hr_cap_name (cap));
+      }
+  if (h)
+    dlclose (h);
+  return r;
+}
+
 static int
 policy_check (const struct hr_cmdline *cmd, const char *file, struct hr_error *err)
 {
@@ -197,6 +222,7 @@ policy_check (const struct hr_cmdline *cmd, const char *file, struct hr_error *e
   int r = hr_policy_load (path, path != NULL, &p, err);
   if (r < 0)
     return r;
+  r = caps_known_to_libcap (&p, err);
   cleanup_free char *datadir = hr_find_datadir ();
   for (size_t i = 0; i < p.n_profiles && r == 0; i++)
     {

@@ -5,7 +5,6 @@
 #include "spec.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -15,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +26,24 @@ struct pctx
   const char *name;             /* file name for messages */
   struct hr_error *err;
 };
+
+/* FIELD.KEY (or KEY when FIELD is empty) into DST, cut to SIZE: the JSON
+ * path of a member, for messages. snprintf() costs ten times as much, on
+ * every member of every profile. */
+static void
+field_join (char *dst, size_t size, const char *field, const char *key)
+{
+  size_t a = strlen (field), b = strlen (key), n = 0;
+  if (size == 0)
+    return;
+  size--;
+  memcpy (dst, field, n = a < size ? a : size);
+  if (a > 0 && n < size)
+    dst[n++] = '.';
+  size_t m = b < size - n ? b : size - n;
+  memcpy (dst + n, key, m);
+  dst[n + m] = '\0';
+}
 
 static int __attribute__ ((format (printf, 4, 5)))
 perr (struct pctx *c, const struct hr_json *node, const char *field, const char *fmt, ...)
@@ -55,7 +71,7 @@ only_keys (struct pctx *c, const struct hr_json *obj, const char *field, const c
       if (!known)
         {
           char f[512];
-          snprintf (f, sizeof f, "%s%s%s", field, *field ? "." : "", obj->u.obj.keys[i]);
+          field_join (f, sizeof f, field, obj->u.obj.keys[i]);
           return perr (c, obj->u.obj.vals[i], f, "unknown field");
         }
     }
@@ -70,7 +86,7 @@ get_string (struct pctx *c, const struct hr_json *obj, const char *key, const ch
   if (v == NULL)
     return 0;
   char f[512];
-  snprintf (f, sizeof f, "%s%s%s", field, *field ? "." : "", key);
+  field_join (f, sizeof f, field, key);
   if (!hr_json_is_string (v) || v->u.str.len == 0)
     return perr (c, v, f, "expected a non-empty string");
   *ret = v->u.str.s;
@@ -100,22 +116,28 @@ get_list (struct pctx *c, const struct hr_json *obj, const char *key, const char
   if (v == NULL)
     return 0;
   char f[512];
-  snprintf (f, sizeof f, "%s.%s", field, key);
+  field_join (f, sizeof f, field, key);
   if (!hr_json_is_array (v))
     return perr (c, v, f, "expected an array of strings");
   hr_strlist_release (ret);
   for (size_t i = 0; i < v->u.arr.len; i++)
     {
       const struct hr_json *item = v->u.arr.items[i];
-      char fi[600];
-      snprintf (fi, sizeof fi, "%s[%zu]", f, i);
-      if (!hr_json_is_string (item) || item->u.str.len == 0)
-        return perr (c, item, fi, "expected a non-empty string");
-      if (check)
+      bool good = hr_json_is_string (item) && item->u.str.len > 0;
+      struct hr_error *keep = c->err;
+      int r = 0;
+      if (good && check)
         {
-          int r = check (c, item, fi);
-          if (r < 0)
-            return r;
+          /* the item's path is formatted only for a message */
+          c->err = NULL;
+          r = check (c, item, f);
+          c->err = keep;
+        }
+      if (!good || r < 0)
+        {
+          char fi[600];
+          snprintf (fi, sizeof fi, "%s[%zu]", f, i);
+          return good ? check (c, item, fi) : perr (c, item, fi, "expected a non-empty string");
         }
       if (hr_strlist_add (ret, item->u.str.s) < 0)
         return hr_error_set (c->err, ENOMEM, "out of memory");
@@ -133,35 +155,14 @@ check_abs_path (struct pctx *c, const struct hr_json *item, const char *field)
   return 0;
 }
 
-/* libcap's cap_from_name, loaded when a policy names capabilities: linked
- * in, libcap would cost every pass-through command its relocations. */
-static int
-libcap_from_name (const char *name, cap_value_t *ret)
-{
-  static int (*fn) (const char *, cap_value_t *);
-  static bool tried;
-  if (!tried)
-    {
-      tried = true;
-      void *h = dlopen ("libcap.so.2", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-      if (h)
-        fn = (int (*) (const char *, cap_value_t *)) dlsym (h, "cap_from_name");
-    }
-  if (fn == NULL)
-    return 0;                   /* no libcap: hardrun's own table decides */
-  return fn (name, ret);
-}
-
+/* Names as runc spells them (CAP_ + upper case) from hardrun's table of the
+ * kernel's capabilities. "hardrun policy check" also asks libcap. */
 static int
 check_cap (struct pctx *c, const struct hr_json *item, const char *field)
 {
-  cap_value_t v;
   const char *name = item->u.str.s;
-  /* libcap knows the names this host's headers know; hardrun's table the
-   * rest up to CAP_CHECKPOINT_RESTORE. Both must agree it is a capability
-   * and the spelling must be runc's (CAP_ + upper case). */
-  if (strncmp (name, "CAP_", 4) != 0 || hr_cap_from_name (name) < 0 || strcmp (hr_cap_name (hr_cap_from_name (name)), name) != 0
-      || (libcap_from_name (name, &v) < 0 && libcap_from_name (name + 4, &v) < 0))
+  int cap = hr_cap_from_name (name);
+  if (strncmp (name, "CAP_", 4) != 0 || cap < 0 || strcmp (hr_cap_name (cap), name) != 0)
     return perr (c, item, field, "unknown capability \"%s\"", name);
   return 0;
 }
@@ -196,7 +197,7 @@ member_obj (struct pctx *c, const struct hr_json *o, const char *key, const char
   if (v == NULL)
     return NULL;
   char f[512];
-  snprintf (f, sizeof f, "%s%s%s", field, *field ? "." : "", key);
+  field_join (f, sizeof f, field, key);
   if (!hr_json_is_object (v))
     {
       *r = perr (c, v, f, "expected an object");
@@ -218,7 +219,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if ((v = hr_json_member (o, "mode")))
     {
       enum hr_mode m = HR_MODE_ENFORCE;
-      snprintf (f, sizeof f, "%s.mode", field);
+      field_join (f, sizeof f, field, "mode");
       if ((r = parse_mode (c, v, f, &m)) < 0)
         return r;
       for (int i = 0; i < HR_CTL_COUNT; i++)
@@ -261,7 +262,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if (caps)
     {
       struct hr_strlist l = { 0 };
-      snprintf (f, sizeof f, "%s.caps", field);
+      field_join (f, sizeof f, field, "caps");
       r = get_list (c, caps, "allow", f, check_cap, &l, &present);
       if (r == 0 && present)
         {
@@ -274,7 +275,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
         return r;
       if ((v = hr_json_member (caps, "strictRequest")))
         {
-          snprintf (f, sizeof f, "%s.caps.strictRequest", field);
+          field_join (f, sizeof f, field, "caps.strictRequest");
           if (!hr_json_is_bool (v))
             return perr (c, v, f, "expected a boolean");
           p->caps_strict_request = v->type == HR_JSON_TRUE;
@@ -288,14 +289,14 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if (rootfs)
     {
       const char *size;
-      snprintf (f, sizeof f, "%s.rootfs", field);
+      field_join (f, sizeof f, field, "rootfs");
       if ((r = get_list (c, rootfs, "tmpfs", f, check_abs_path, &p->tmpfs_paths, &present)) < 0
           || (r = get_string (c, rootfs, "tmpfsSize", f, &size)) < 0)
         return r;
       if (size)
         {
           size_t n = strspn (size, "0123456789");
-          snprintf (f, sizeof f, "%s.rootfs.tmpfsSize", field);
+          field_join (f, sizeof f, field, "rootfs.tmpfsSize");
           if (n == 0 || (size[n] && (strchr ("kmgKMG%", size[n]) == NULL || size[n + 1])))
             return perr (c, hr_json_member (rootfs, "tmpfsSize"), f,
                          "expected a tmpfs size such as \"65536k\", \"64m\" or \"10%%\"");
@@ -308,7 +309,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   const struct hr_json *hooks = member_obj (c, o, "hooks", field, allow_keys, &r);
   if (r < 0)
     return r;
-  snprintf (f, sizeof f, "%s.hooks", field);
+  field_join (f, sizeof f, field, "hooks");
   if (hooks && (r = get_list (c, hooks, "allow", f, check_abs_path, &p->hook_paths, &present)) < 0)
     return r;
 
@@ -316,14 +317,14 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   const struct hr_json *mounts = member_obj (c, o, "mounts", field, mounts_keys, &r);
   if (r < 0)
     return r;
-  snprintf (f, sizeof f, "%s.mounts", field);
+  field_join (f, sizeof f, field, "mounts");
   if (mounts && (r = get_list (c, mounts, "readonlyHostPaths", f, check_abs_path, &p->readonly_host_paths, &present)) < 0)
     return r;
 
   const struct hr_json *sysctls = member_obj (c, o, "sysctls", field, allow_keys, &r);
   if (r < 0)
     return r;
-  snprintf (f, sizeof f, "%s.sysctls", field);
+  field_join (f, sizeof f, field, "sysctls");
   if (sysctls && (r = get_list (c, sysctls, "allow", f, NULL, &p->sysctls, &present)) < 0)
     return r;
 
@@ -334,7 +335,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if (pids && (v = hr_json_member (pids, "limit")))
     {
       int64_t n;
-      snprintf (f, sizeof f, "%s.pids.limit", field);
+      field_join (f, sizeof f, field, "pids.limit");
       if (!hr_json_int_value (v, 0, INT64_MAX, &n))
         return perr (c, v, f, "expected an integer of 0 or more");
       p->pids_limit = n;
@@ -347,17 +348,17 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if (sc)
     {
       const char *s;
-      snprintf (f, sizeof f, "%s.seccomp", field);
+      field_join (f, sizeof f, field, "seccomp");
       if ((r = get_string (c, sc, "profile", f, &s)) < 0)
         return r;
-      snprintf (f, sizeof f, "%s.seccomp.profile", field);
+      field_join (f, sizeof f, field, "seccomp.profile");
       if (s && s[0] != '/')
         return perr (c, hr_json_member (sc, "profile"), f, "expected an absolute path");
       if (s && set_owned (&p->seccomp_profile, s) < 0)
         return hr_error_set (c->err, ENOMEM, "out of memory");
       if ((v = hr_json_member (sc, "compatArchitectures")))
         {
-          snprintf (f, sizeof f, "%s.seccomp.compatArchitectures", field);
+          field_join (f, sizeof f, field, "seccomp.compatArchitectures");
           if (!hr_json_is_bool (v))
             return perr (c, v, f, "expected a boolean");
           p->seccomp_compat_arches = v->type == HR_JSON_TRUE;
@@ -371,7 +372,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if (aa)
     {
       const char *name, *file;
-      snprintf (f, sizeof f, "%s.apparmor", field);
+      field_join (f, sizeof f, field, "apparmor");
       if ((r = get_string (c, aa, "profile", f, &name)) < 0 || (r = get_string (c, aa, "file", f, &file)) < 0)
         return r;
       if ((name && set_owned (&p->apparmor_profile, name) < 0) || (file && set_owned (&p->apparmor_file, file) < 0))
@@ -385,7 +386,7 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if (se)
     {
       const char *t, *ft;
-      snprintf (f, sizeof f, "%s.selinux", field);
+      field_join (f, sizeof f, field, "selinux");
       if ((r = get_string (c, se, "type", f, &t)) < 0 || (r = get_string (c, se, "fileType", f, &ft)) < 0)
         return r;
       if ((t && set_owned (&p->selinux_type, t) < 0) || (ft && set_owned (&p->selinux_file_type, ft) < 0))
@@ -447,7 +448,7 @@ resolve (struct pctx *c, struct hr_policy *pol, struct raw_profile *raw, size_t 
   struct hr_profile builtin = { 0 };
   const struct hr_profile *base = NULL;
   char f[400];
-  snprintf (f, sizeof f, "%s.extends", rp->field);
+  field_join (f, sizeof f, rp->field, "extends");
   const struct hr_json *at = ext ? hr_json_member (rp->obj, "extends") : rp->obj;
   r = base_profile (&fc, pol, raw, n, ext ? ext : "restricted", rp->obj, at, f, &base, &builtin);
   if (r < 0)
@@ -503,7 +504,7 @@ parse_rule (struct pctx *c, const struct hr_json *o, const char *field, struct h
   for (size_t k = 0; m && k < HR_ARRAY_SIZE (shorthand); k++)
     {
       const char *s;
-      snprintf (f, sizeof f, "%s.match", field);
+      field_join (f, sizeof f, field, "match");
       if ((r = get_string (c, m, shorthand[k].key, f, &s)) < 0)
         return r;
       if (s)
@@ -514,7 +515,7 @@ parse_rule (struct pctx *c, const struct hr_json *o, const char *field, struct h
         }
     }
   const struct hr_json *ann = m ? hr_json_member (m, "annotations") : NULL;
-  snprintf (f, sizeof f, "%s.match.annotations", field);
+  field_join (f, sizeof f, field, "match.annotations");
   if (ann && !hr_json_is_object (ann))
     return perr (c, ann, f, "expected an object of glob patterns");
   for (size_t k = 0; ann && k < ann->u.obj.len; k++)
@@ -528,10 +529,10 @@ parse_rule (struct pctx *c, const struct hr_json *o, const char *field, struct h
         return hr_error_set (c->err, ENOMEM, "out of memory");
     }
   const char *ct = NULL;
-  snprintf (f, sizeof f, "%s.match", field);
+  field_join (f, sizeof f, field, "match");
   if (m && (r = get_string (c, m, "containerType", f, &ct)) < 0)
     return r;
-  snprintf (f, sizeof f, "%s.match.containerType", field);
+  field_join (f, sizeof f, field, "match.containerType");
   if (ct && strcmp (ct, "sandbox") != 0 && strcmp (ct, "container") != 0)
     return perr (c, hr_json_member (m, "containerType"), f, "expected \"sandbox\" or \"container\"");
   const char *prof = NULL, *sel = NULL;
@@ -757,7 +758,7 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
       if ((r = parse_rule (&c, ro, f, rule)) < 0)
         goto out;
       char fr[96];
-      snprintf (fr, sizeof fr, "%s.profile", f);
+      field_join (fr, sizeof fr, f, "profile");
       if (rule->profile && (r = check_profile_ref (&c, pol, rule->profile, hr_json_member (ro, "profile"), fr)) < 0)
         goto out;
       for (size_t k = 0; k < rule->allowed.n; k++)
