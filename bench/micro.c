@@ -56,7 +56,6 @@
 #include "policy/seccomp.h"
 #include "policy/seccomp_cache.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -283,16 +282,7 @@ bench_release (struct bench *b)
   if (b->state_dir[0])
     {
       /* the filter cache hr_ctl_seccomp filled */
-      char sub[PATH_MAX + 16];
-      snprintf (sub, sizeof sub, "%s/seccomp", b->state_dir);
-      DIR *d = opendir (sub);
-      struct dirent *e;
-      while (d && (e = readdir (d)))
-        if (e->d_name[0] != '.')
-          unlinkat (dirfd (d), e->d_name, 0);
-      if (d)
-        closedir (d);
-      rmdir (sub);
+      hr_seccomp_cache_clear (b->state_dir);
       rmdir (b->state_dir);
     }
   b->disk_fd = b->tmpfs_fd = -1;

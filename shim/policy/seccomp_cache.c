@@ -104,25 +104,25 @@ hr_seccomp_cache_get (const char *state_dir, const char *key, struct hr_json **r
   return 0;
 }
 
-/* Empties the directory when it holds HR_SECCOMP_CACHE_MAX entries: bounds
- * it whatever bounding sets containers ask for. */
+/* Counts the entries of DFD; removes them all when EMPTY, or when there
+ * are HR_SECCOMP_CACHE_MAX of them (which bounds the directory whatever
+ * bounding sets containers ask for). */
 static void
-bound (int dfd)
+prune (int dfd, bool empty)
 {
   int fd = dup (dfd);
-  if (fd < 0)
-    return;
-  DIR *d = fdopendir (fd);
+  DIR *d = fd < 0 ? NULL : fdopendir (fd);
   if (d == NULL)
     {
-      close (fd);
+      if (fd >= 0)
+        close (fd);
       return;
     }
   size_t n = 0;
   struct dirent *e;
-  while ((e = readdir (d)))
+  while (!empty && (e = readdir (d)))
     n += e->d_name[0] != '.';
-  if (n >= HR_SECCOMP_CACHE_MAX)
+  if (empty || n >= HR_SECCOMP_CACHE_MAX)
     {
       rewinddir (d);
       while ((e = readdir (d)))
@@ -133,6 +133,19 @@ bound (int dfd)
 }
 
 int
+hr_seccomp_cache_clear (const char *state_dir)
+{
+  int dfd = open_dir (state_dir, false);
+  if (dfd < 0)
+    return dfd;
+  prune (dfd, true);
+  close (dfd);
+  char path[PATH_MAX];
+  snprintf (path, sizeof path, "%s/seccomp", state_dir);
+  return rmdir (path) < 0 ? -errno : 0;
+}
+
+int
 hr_seccomp_cache_put (const char *state_dir, const char *key, const struct hr_json *filter)
 {
   if (state_dir == NULL)
@@ -140,7 +153,7 @@ hr_seccomp_cache_put (const char *state_dir, const char *key, const struct hr_js
   cleanup_close int dfd = open_dir (state_dir, true);
   if (dfd < 0)
     return dfd;
-  bound (dfd);
+  prune (dfd, false);
 
   struct hr_error e = { 0 };
   cleanup_json struct hr_json *doc = hr_json_new_array ();

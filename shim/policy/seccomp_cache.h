@@ -37,4 +37,7 @@ int hr_seccomp_cache_get (const char *state_dir, const char *key, struct hr_json
  * failure leaves no partial file under the entry's name. */
 int hr_seccomp_cache_put (const char *state_dir, const char *key, const struct hr_json *filter);
 
+/* Removes every entry and the directory. */
+int hr_seccomp_cache_clear (const char *state_dir);
+
 #endif

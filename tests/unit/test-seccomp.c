@@ -578,20 +578,6 @@ only_entry (const char *dir, char *buf, size_t size)
   return n == 1;
 }
 
-static void
-clear_entries (const char *dir)
-{
-  char path[4096];
-  snprintf (path, sizeof path, "%s/seccomp", dir);
-  DIR *d = opendir (path);
-  struct dirent *e;
-  while (d && (e = readdir (d)))
-    if (e->d_name[0] != '.')
-      unlinkat (dirfd (d), e->d_name, 0);
-  if (d)
-    closedir (d);
-}
-
 static bool
 put_file (const char *path, const char *text, mode_t mode)
 {
@@ -727,7 +713,7 @@ test_cache (void)
   unlink (prof);
 
   /* bounded: a full directory is emptied before the next entry */
-  clear_entries (dir);
+  ok (hr_seccomp_cache_clear (dir) == 0, "clear the cache");
   for (int i = 0; i < HR_SECCOMP_CACHE_MAX; i++)
     {
       char f[4200];
@@ -738,8 +724,7 @@ test_cache (void)
   check_str (after_full, want_text);
   ok (only_entry (dir, entry, sizeof entry), "a full cache is emptied and refilled");
 
-  unlink (entry);
-  rmdir (seccomp_sub);
+  ok (hr_seccomp_cache_clear (dir) == 0, "clear the cache");
   ok (rmdir (dir) == 0, "nothing else left in the state directory");
   ctl_state_dir = NULL;
 }
