@@ -151,7 +151,7 @@ run_exit_status() {
 
 @test "a missing runtime is reported in runc's JSON log format" {
 	local log="$BATS_TEST_TMPDIR/log.json"
-	PATH=/nonexistent run "$HARDRUN" --log "$log" --log-format json state x
+	PATH=/nonexistent run "$HARDRUN" --log "$log" --log-format json state no-record-here
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no runtime found"* ]]
 	[ "$(jq -r .level "$log")" = error ]
@@ -159,7 +159,7 @@ run_exit_status() {
 	jq -e '.time' "$log"
 	# and in logrus text format
 	local tlog="$BATS_TEST_TMPDIR/log.txt"
-	PATH=/nonexistent run "$HARDRUN" --log "$tlog" --log-format text state x
+	PATH=/nonexistent run "$HARDRUN" --log "$tlog" --log-format text state no-record-here
 	grep -q '^time=".*" level=error msg="no runtime found' "$tlog"
 }
 
