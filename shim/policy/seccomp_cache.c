@@ -106,7 +106,8 @@ hr_seccomp_cache_get (const char *state_dir, const char *key, struct hr_json **r
 
 /* Counts the entries of DFD; removes them all when EMPTY, or when there
  * are HR_SECCOMP_CACHE_MAX of them (which bounds the directory whatever
- * bounding sets containers ask for). */
+ * bounding sets containers ask for). Temporary files of writers that died
+ * before their rename go with them. */
 static void
 prune (int dfd, bool empty)
 {
@@ -126,7 +127,7 @@ prune (int dfd, bool empty)
     {
       rewinddir (d);
       while ((e = readdir (d)))
-        if (e->d_name[0] != '.')
+        if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0)
           unlinkat (dfd, e->d_name, 0);
     }
   closedir (d);
@@ -169,6 +170,12 @@ hr_seccomp_cache_put (const char *state_dir, const char *key, const struct hr_js
   entry_name (key, name, sizeof name);
   snprintf (tmp, sizeof tmp, ".%s.%d.tmp", name, (int) getpid ());
   cleanup_close int fd = openat (dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST)
+    {
+      /* left by a writer with this PID that died before its rename */
+      unlinkat (dfd, tmp, 0);
+      fd = openat (dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
   if (fd < 0)
     return -errno;
   /* No fsync: an entry lost in a crash is a miss, and a torn one does not

@@ -8,10 +8,12 @@
 #include "policy/profile.h"
 #include "policy/seccomp.h"
 #include "policy/seccomp_cache.h"
+#include "hash.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -712,7 +714,8 @@ test_cache (void)
   ok (small2 && strstr (small2, "read") == NULL, "the edited profile is resolved, not the cached one");
   unlink (prof);
 
-  /* bounded: a full directory is emptied before the next entry */
+  /* bounded: a full directory is emptied before the next entry, and the
+   * temporary file of a writer that died goes with it */
   ok (hr_seccomp_cache_clear (dir) == 0, "clear the cache");
   for (int i = 0; i < HR_SECCOMP_CACHE_MAX; i++)
     {
@@ -720,9 +723,27 @@ test_cache (void)
       snprintf (f, sizeof f, "%s/seccomp/%02d.json", dir, i);
       put_file (f, "[]", 0600);
     }
+  char stale[4200];
+  snprintf (stale, sizeof stale, "%s/seccomp/.0123456789abcdef.json.1.tmp", dir);
+  put_file (stale, "[", 0600);
   cleanup_free char *after_full = installed (NULL);
   check_str (after_full, want_text);
   ok (only_entry (dir, entry, sizeof entry), "a full cache is emptied and refilled");
+  ok (access (stale, F_OK) < 0, "a dead writer's temporary file is swept with it");
+
+  /* a temporary file under this process's own name does not stop a write */
+  ok (hr_seccomp_cache_clear (dir) == 0, "clear the cache");
+  cleanup_json struct hr_json *filter = parse ("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
+  char own[4200], key_name[32];
+  snprintf (key_name, sizeof key_name, "%016" PRIx64 ".json", hr_fnv1a ("test key"));
+  mkdir (seccomp_sub, 0700);
+  snprintf (own, sizeof own, "%s/seccomp/.%s.%d.tmp", dir, key_name, (int) getpid ());
+  put_file (own, "[", 0600);
+  check_int (hr_seccomp_cache_put (dir, "test key", filter), ==, 0);
+  cleanup_json struct hr_json *back = NULL;
+  check_int (hr_seccomp_cache_get (dir, "test key", &back), ==, 0);
+  ok (back && hr_json_equal (back, filter), "the entry reads back");
+  ok (access (own, F_OK) < 0, "no temporary file left");
 
   ok (hr_seccomp_cache_clear (dir) == 0, "clear the cache");
   ok (rmdir (dir) == 0, "nothing else left in the state directory");
