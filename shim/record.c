@@ -135,7 +135,7 @@ hr_record_write (const char *state_dir, const char *root, const char *id, const 
       return r;
   if ((r = hr_json_set (rec, "profile", hr_json_new_string (profile ? profile : ""), err)) < 0
       || (r = hr_json_set (rec, "bundle", hr_json_new_string (bundle ? bundle : ""), err)) < 0
-      || (runtime && (r = hr_json_set (rec, "runtime", hr_json_new_string (runtime), err)) < 0))
+      || (r = hr_json_set (rec, "runtime", hr_json_new_string (runtime ? runtime : ""), err)) < 0)
     return r;
 
   cleanup_free char *data = NULL;
@@ -174,6 +174,16 @@ hr_record_load (const char *state_dir, const char *root, const char *id, struct 
         return 0;
       return hr_error_setsys (err, errno, "cannot open container record \"%s\"", path);
     }
+  /* hardrun's own file, or nothing to go by: a record names the exec
+   * ceiling and the runtime hardrun execs as root */
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return hr_error_setsys (err, errno, "container record \"%s\"", path);
+  if (!S_ISREG (st.st_mode) || st.st_uid != geteuid () || (st.st_mode & 022) != 0 || st.st_nlink != 1)
+    return hr_error_set (err, EPERM,
+                         "container record \"%s\" is not hardrun's own (a regular file of its user, writable by "
+                         "nobody else, with one link)",
+                         path);
   cleanup_free char *buf = NULL;
   size_t len = 0;
   int r = hr_read_fd_limited (fd, path, 1024 * 1024, &buf, &len, err);
@@ -190,8 +200,12 @@ hr_record_runtime (const char *state_dir, const char *root, const char *id, char
   struct hr_error e = { 0 };
   if (hr_record_load (state_dir, root, id, &rec, &e) < 0 || rec == NULL)
     return -ENOENT;
+  /* Records from before hardrun kept the runtime have none: the policy
+   * decides. "" is a policy that named none. */
   const char *rt = hr_json_string (hr_json_get (rec, "runtime"));
-  if (rt && (*ret = strdup (rt)) == NULL)
+  if (rt == NULL)
+    return -ENOENT;
+  if (*rt && (*ret = strdup (rt)) == NULL)
     return -ENOMEM;
   return 0;
 }

@@ -22,14 +22,17 @@ bool hr_record_id_valid (const char *id);
 int hr_record_write (const char *state_dir, const char *root, const char *id, const struct hr_json *spec,
                      const char *profile, const char *bundle, const char *runtime, struct hr_error *err);
 
-/* Loads the record; *RET is NULL (and 0 returned) when there is none. */
+/* Loads the record; *RET is NULL (and 0 returned) when there is none.
+ * -EPERM for a file that is not hardrun's own: not a regular file of
+ * hardrun's user, writable by others, or with more than one link. */
 int hr_record_load (const char *state_dir, const char *root, const char *id, struct hr_json **ret,
                     struct hr_error *err);
 
 /* The runtime the policy named when ID was created, so that the commands
  * that follow (state, kill, delete) reach the runtime that holds the
  * container without reading the policy again: 0 with *RET owned (NULL
- * when the policy named none), -ENOENT when there is no readable record. */
+ * when the policy named none), -ENOENT when there is no record hardrun can
+ * trust, or one from before records kept the runtime. */
 int hr_record_runtime (const char *state_dir, const char *root, const char *id, char **ret);
 
 /* Removes the record, if any. Never fails loudly: returns negative errno. */

@@ -36,6 +36,9 @@ static const char *const socket_paths[] = {
  * list, with the host's programs and libraries wherever they live. */
 static const char *const sensitive_trees[] = {
   "/etc", "/proc", "/sys", "/dev", "/boot", "/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/root",
+  /* hardrun's own state (container records name the runtime hardrun execs
+   * as root; the seccomp filter cache) and its audit trail */
+  HARDRUN_STATE_DIR, "/var" HARDRUN_STATE_DIR, "/var/log/hardrun",
 };
 
 /* Engine state directories: the directories themselves and their first
@@ -47,7 +50,7 @@ static const char *const state_dirs[] = {
   "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet", "/var/lib/containers",
   "/var/lib/cri-o", "/run/runc", "/run/crun", "/run/docker", "/var/run/docker",
   "/run/containerd", "/var/run/containerd", "/run/containerd/s", "/var/run/containerd/s",
-  "/run/crio", "/var/run/crio", "/run/podman", "/var/run/podman", "/run/hardrun",
+  "/run/crio", "/var/run/crio", "/run/podman", "/var/run/podman",
 };
 
 /* Filesystem types that mount nothing of the host's. */
@@ -142,8 +145,15 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
       return 0;
     }
   /* The kernel follows symlinks in the source: judge where it leads, and
-   * the name as written. */
+   * the name as written. A source that is there but cannot be resolved
+   * (a symlink loop, a directory hardrun may not search) could lead
+   * anywhere. */
   cleanup_free char *resolved = hr_host_realpath (src);
+  if (resolved == NULL && errno != ENOENT && errno != ENOTDIR)
+    {
+      hr_refusal (a, SOURCE_FIELD (), "bind source \"%s\" cannot be resolved: %s", norm, strerror (errno));
+      return 0;
+    }
   const char *why = hr_host_path_why_sensitive (norm);
   const char *what = norm;
   if (why == NULL && resolved)

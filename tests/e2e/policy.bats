@@ -200,28 +200,52 @@ DANGEROUS_CONTROLS="user caps no_new_privileges rootfs paths mounts devices name
 	assert_hardened "$output"
 }
 
-@test "state and delete reach the runtime that created the container after the policy names another" {
-	local b="$BATS_TEST_TMPDIR/bundle" root fake="$BATS_TEST_TMPDIR/fake-runtime"
-	root=$(runtime_root runc)
-	printf '#!/bin/sh\necho fake-runtime "$@"\n' >"$fake"
-	chmod +x "$fake"
+# create_under_policy_runtime ID: a policy naming runc, a container ID
+# created through it (sleeping), then a policy naming a fake runtime that
+# prints its arguments. Sets ROOT and FAKE.
+create_under_policy_runtime() {
+	local id=$1 b="$BATS_TEST_TMPDIR/bundle"
+	ROOT=$(runtime_root runc)
+	FAKE="$BATS_TEST_TMPDIR/fake-runtime"
+	printf '#!/bin/sh\necho fake-runtime "$@"\n' >"$FAKE"
+	chmod +x "$FAKE"
 	jq -n --arg a "$AUDIT" --arg rt "$(command -v runc)" '{audit: {file: $a}, runtime: $rt}' >"$POLICY"
 	make_bundle "$b" 'sleep 30'
 	# create's container keeps its stdio: no pipes of bats' "run"
-	PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$root" create --bundle "$b" rt-record \
+	PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$ROOT" create --bundle "$b" "$id" \
 		</dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 || { cat "$BATS_TEST_TMPDIR/create.out"; return 1; }
+	jq -n --arg a "$AUDIT" --arg rt "$FAKE" '{audit: {file: $a}, runtime: $rt}' >"$POLICY"
+}
 
-	jq -n --arg a "$AUDIT" --arg rt "$fake" '{audit: {file: $a}, runtime: $rt}' >"$POLICY"
-	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$root" state rt-record
+@test "state and delete reach the runtime that created the container after the policy names another" {
+	create_under_policy_runtime rt-record
+	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$ROOT" state rt-record
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	jq -e '.id == "rt-record" and .status == "created"' <<<"$output"
-	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$root" delete rt-record
+	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$ROOT" delete rt-record
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
-	run runc --root "$root" state rt-record
+	run runc --root "$ROOT" state rt-record
 	[ "$status" -ne 0 ]
 	# no record any more: the policy decides
-	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$root" state rt-record
-	[ "$output" = "fake-runtime --root $root state rt-record" ]
+	run env PATH=/nonexistent "$HARDRUN" --hardrun-policy "$POLICY" --root "$ROOT" state rt-record
+	[ "$output" = "fake-runtime --root $ROOT state rt-record" ]
+}
+
+@test "a container record others could write is not trusted: exec is refused, state asks the policy" {
+	create_under_policy_runtime rt-untrusted
+	local rec
+	rec=$(find /run/hardrun/containers -name rt-untrusted.json | head -n 1)
+	[ -f "$rec" ]
+	jq -e --arg rt "$(command -v runc)" '.runtime == $rt' "$rec"
+	chmod 0620 "$rec"
+
+	run "$HARDRUN" --hardrun-policy "$POLICY" --root "$ROOT" exec rt-untrusted true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not hardrun's own"* ]]
+	run "$HARDRUN" --hardrun-policy "$POLICY" --root "$ROOT" state rt-untrusted
+	[ "$output" = "fake-runtime --root $ROOT state rt-untrusted" ]
+	rm -f "$rec"
+	runc --root "$ROOT" delete -f rt-untrusted
 }
 
 # ---- (b) fail closed ------------------------------------------------------------

@@ -210,5 +210,11 @@ hr_host_realpath (const char *path)
       errno = ENOENT;
       return NULL;
     }
+  /* "!ELOOP": there, but it cannot be resolved */
+  if (strcmp (e->value, "!ELOOP") == 0)
+    {
+      errno = ELOOP;
+      return NULL;
+    }
   return xstrdup (e->value);
 }

@@ -37,8 +37,9 @@ const char *hr_fake_apparmor_last_file (void);
 void hr_fake_set_host_namespace (const char *path, bool is_host);
 
 /* ---- realpath ---- */
-/* hr_host_realpath(PATH) returns a copy of TARGET, or fails with ENOENT
- * when TARGET is NULL. Paths not set resolve to themselves. */
+/* hr_host_realpath(PATH) returns a copy of TARGET; fails with ENOENT when
+ * TARGET is NULL (the path is missing) and with ELOOP when it is "!ELOOP"
+ * (there, but it cannot be resolved). Paths not set resolve to themselves. */
 void hr_fake_set_realpath (const char *path, const char *target);
 
 void hr_fake_reset (void);
