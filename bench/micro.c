@@ -530,11 +530,12 @@ iterate (const struct bench *b, const char *path, struct samples *sm, char **har
     /* what hr_ctl_seccomp does instead once the cache has the filter */
     cleanup_json struct hr_json *cached = NULL;
     TIME (sm, S_SECCOMP_CACHED, {
-      char key[PATH_MAX];
-      struct stat st;
+      char key[512];
+      cleanup_free char *text = NULL;
+      size_t text_len = 0;
       cleanup_close int fd = open (file, O_RDONLY | O_CLOEXEC);
-      if (fd < 0 || fstat (fd, &st) < 0
-          || hr_seccomp_cache_key (&st, hr_seccomp_native_arch (), caps, false, key, sizeof key) < 0
+      if (fd < 0 || hr_read_fd_limited (fd, file, HR_JSON_MAX_BYTES, &text, &text_len, err) < 0
+          || hr_seccomp_cache_key (text, text_len, hr_seccomp_native_arch (), caps, false, key, sizeof key) < 0
           || hr_seccomp_cache_get (b->state_dir, key, &cached) < 0)
         r = hr_error_set (err, ENOENT, "the filter cache has no entry for \"%s\"", file);
     });

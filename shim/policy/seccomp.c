@@ -443,17 +443,13 @@ hr_seccomp_profile_validate (const struct hr_json *profile, struct hr_error *err
   return 0;
 }
 
-/* hr_seccomp_load_profile from FD, open on the file DISPLAY names. */
+/* Parses and validates the profile text BUF[0..LEN) of the file DISPLAY
+ * names. */
 static int
-load_profile_fd (int fd, const char *display, struct hr_json **ret, struct hr_error *err)
+parse_profile (const char *buf, size_t len, const char *display, struct hr_json **ret, struct hr_error *err)
 {
-  cleanup_free char *buf = NULL;
-  size_t len = 0;
-  int r = hr_read_fd_limited (fd, display, HR_JSON_MAX_BYTES, &buf, &len, err);
-  if (r < 0)
-    return r;
   cleanup_json struct hr_json *doc = NULL;
-  r = hr_json_parse (buf, len, display, &doc, err);
+  int r = hr_json_parse (buf, len, display, &doc, err);
   if (r < 0)
     return r;
   r = hr_seccomp_profile_validate (doc, err);
@@ -463,15 +459,25 @@ load_profile_fd (int fd, const char *display, struct hr_json **ret, struct hr_er
   return 0;
 }
 
+/* Reads the profile at PATH; *RET (owned) holds its text. */
+static int
+read_profile (const char *path, const char *display, char **ret, size_t *ret_len, struct hr_error *err)
+{
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return hr_error_setsys (err, errno, "%s: cannot open", display);
+  return hr_read_fd_limited (fd, display, HR_JSON_MAX_BYTES, ret, ret_len, err);
+}
+
 int
 hr_seccomp_load_profile (const char *path, struct hr_json **ret, struct hr_error *err)
 {
   char display[PATH_MAX + 32];
   snprintf (display, sizeof display, "seccomp profile \"%s\"", path);
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    return hr_error_setsys (err, errno, "%s: cannot open", display);
-  return load_profile_fd (fd, display, ret, err);
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+  int r = read_profile (path, display, &buf, &len, err);
+  return r < 0 ? r : parse_profile (buf, len, display, ret, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -943,7 +949,7 @@ describe (const struct hr_json *cur, char *buf, size_t size)
 }
 
 /* The profile in FILE resolved for NATIVE, CAPS and COMPAT: from the cache
- * when an entry for this very file is there, else loaded, validated,
+ * when it has an entry for these very bytes, else parsed, validated,
  * resolved and stored. */
 static int
 resolve_cached (const char *state_dir, const char *file, const char *native, uint64_t caps, bool compat,
@@ -951,18 +957,19 @@ resolve_cached (const char *state_dir, const char *file, const char *native, uin
 {
   char display[PATH_MAX + 32];
   snprintf (display, sizeof display, "seccomp profile \"%s\"", file);
-  cleanup_close int fd = open (file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    return hr_error_setsys (err, errno, "%s: cannot open", display);
-  struct stat st;
-  char key[PATH_MAX];
-  bool keyed = state_dir && fstat (fd, &st) == 0 && hr_seccomp_cache_key (&st, native, caps, compat, key, sizeof key) == 0;
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+  int r = read_profile (file, display, &buf, &len, err);
+  if (r < 0)
+    return r;
+  char key[512];
+  bool keyed = state_dir && hr_seccomp_cache_key (buf, len, native, caps, compat, key, sizeof key) == 0;
   if (keyed && hr_seccomp_cache_get (state_dir, key, ret) == 0)
     return 0;
 
   cleanup_json struct hr_json *profile = NULL;
-  int r = load_profile_fd (fd, display, &profile, err);
-  /* load_profile_fd() has validated it */
+  r = parse_profile (buf, len, display, &profile, err);
+  /* parse_profile() has validated it */
   if (r == 0)
     r = resolve (profile, true, native, caps, compat, false, ret, NULL, err);
   if (r == 0 && keyed)

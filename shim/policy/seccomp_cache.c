@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,19 +28,33 @@ stat_text (const struct stat *st, char *buf, size_t size)
   return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
+/* FNV-1a over LEN bytes: tells one profile text from another. The profile
+ * is the administrator's file, not an adversary's. */
+static uint64_t
+hash_bytes (const char *data, size_t len)
+{
+  uint64_t h = UINT64_C (1469598103934665603);
+  for (size_t i = 0; i < len; i++)
+    {
+      h ^= (unsigned char) data[i];
+      h *= UINT64_C (1099511628211);
+    }
+  return h;
+}
+
 int
-hr_seccomp_cache_key (const struct stat *profile, const char *native, uint64_t caps, bool compat, char *buf,
+hr_seccomp_cache_key (const char *data, size_t len, const char *native, uint64_t caps, bool compat, char *buf,
                       size_t size)
 {
-  char prof[128], self[128];
+  char self[128];
   struct stat exe;
   /* hardrun's own binary: a new build resolves afresh */
   if (stat ("/proc/self/exe", &exe) < 0)
     return -errno;
-  if (stat_text (profile, prof, sizeof prof) < 0 || stat_text (&exe, self, sizeof self) < 0)
+  if (stat_text (&exe, self, sizeof self) < 0)
     return -ENAMETOOLONG;
-  int n = snprintf (buf, size, "hardrun %s %s; profile %s; %s; caps %016" PRIx64 "; compat %d", PACKAGE_VERSION, self,
-                    prof, native, caps, compat ? 1 : 0);
+  int n = snprintf (buf, size, "hardrun %s %s; profile %zu:%016" PRIx64 "; %s; caps %016" PRIx64 "; compat %d",
+                    PACKAGE_VERSION, self, len, hash_bytes (data, len), native, caps, compat ? 1 : 0);
   return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
 }
 
@@ -96,9 +112,12 @@ hr_seccomp_cache_get (const char *state_dir, const char *key, struct hr_json **r
   struct hr_error e = { 0 };
   if (hr_read_fd_limited (fd, name, ENTRY_MAX, &buf, &len, &e) < 0 || hr_json_parse (buf, len, name, &doc, &e) < 0)
     return -ENOENT;
-  /* ["key", filter] */
+  /* ["key", filter]; a filter has a default action and an architecture */
   const char *stored = hr_json_string (hr_json_at (doc, 0));
-  if (hr_json_len (doc) != 2 || stored == NULL || strcmp (stored, key) != 0 || !hr_json_is_object (hr_json_at (doc, 1)))
+  const struct hr_json *f = hr_json_at (doc, 1);
+  if (hr_json_len (doc) != 2 || stored == NULL || strcmp (stored, key) != 0 || !hr_json_is_object (f)
+      || !hr_json_is_string (hr_json_get (f, "defaultAction")) || hr_json_len (hr_json_get (f, "architectures")) == 0
+      || !hr_json_is_array (hr_json_get (f, "syscalls")))
     return -ENOENT;
   *ret = hr_json_take_at (doc, 1);
   return 0;
@@ -166,25 +185,23 @@ hr_seccomp_cache_put (const char *state_dir, const char *key, const struct hr_js
   if (hr_json_serialize (doc, false, &data, &len, &e) < 0)
     return -ENOMEM;
 
-  char name[32], tmp[64];
+  /* A name no other writer has, whatever PID namespace it runs in. */
+  char name[32], tmp[80];
+  uint64_t nonce = 0;
+  if (getrandom (&nonce, sizeof nonce, GRND_NONBLOCK) != (ssize_t) sizeof nonce)
+    nonce ^= (uint64_t) getpid () << 32 ^ (uint64_t) (uintptr_t) &nonce;
   entry_name (key, name, sizeof name);
-  snprintf (tmp, sizeof tmp, ".%s.%d.tmp", name, (int) getpid ());
+  snprintf (tmp, sizeof tmp, ".%s.%016" PRIx64 ".tmp", name, nonce);
   cleanup_close int fd = openat (dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == EEXIST)
-    {
-      /* left by a writer with this PID that died before its rename */
-      unlinkat (dfd, tmp, 0);
-      fd = openat (dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    }
   if (fd < 0)
     return -errno;
   /* No fsync: an entry lost in a crash is a miss, and a torn one does not
    * parse or does not match its key. */
-  if (write (fd, data, len) != (ssize_t) len || renameat (dfd, tmp, dfd, name) < 0)
-    {
-      int saved = errno ? errno : EIO;
-      unlinkat (dfd, tmp, 0);
-      return -saved;
-    }
-  return 0;
+  ssize_t n = write (fd, data, len);
+  int r = n == (ssize_t) len ? 0 : n < 0 ? -errno : -EIO;
+  if (r == 0 && renameat (dfd, tmp, dfd, name) < 0)
+    r = -errno;
+  if (r < 0)
+    unlinkat (dfd, tmp, 0);
+  return r;
 }

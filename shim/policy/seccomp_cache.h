@@ -8,11 +8,12 @@
  * <state_dir>/seccomp/<hash>.json, with the whole key inside: a file is
  * used only when its key matches exactly, a hash collision is a miss.
  *
- * The key names the profile file by device, inode, size, modification and
- * change time (so an edited or replaced profile is a miss) and hardrun's
- * own binary the same way (so an upgrade is a miss). The directory and its
- * files must belong to hardrun's effective user and be writable by nobody
- * else; anything else is a miss, never an error. */
+ * The key names the profile by its size and a hash of its bytes, as read
+ * for this create (so an edited profile is a miss however fast the edit),
+ * and hardrun's own binary by device, inode, size, modification and change
+ * time (so an upgrade is a miss). The directory and its files must belong
+ * to hardrun's effective user and be writable by nobody else, and an entry
+ * must look like a filter; anything else is a miss, never an error. */
 #ifndef HARDRUN_SECCOMP_CACHE_H
 #define HARDRUN_SECCOMP_CACHE_H
 
@@ -25,8 +26,9 @@
 /* Entries kept before the directory is emptied and refilled. */
 #define HR_SECCOMP_CACHE_MAX 64
 
-/* Formats the key into BUF. Returns -ENAMETOOLONG if it does not fit. */
-int hr_seccomp_cache_key (const struct stat *profile, const char *native, uint64_t caps, bool compat, char *buf,
+/* Formats the key for the profile text DATA[0..LEN) into BUF. Returns
+ * -ENAMETOOLONG if it does not fit. */
+int hr_seccomp_cache_key (const char *data, size_t len, const char *native, uint64_t caps, bool compat, char *buf,
                           size_t size);
 
 /* The cached filter for KEY in *RET (owned), or NULL. Returns 0 on a hit,

@@ -654,23 +654,27 @@ test_cache (void)
 
   /* a hit: an entry rewritten under the same key is what gets installed */
   char forged[4096];
-  snprintf (forged, sizeof forged, "%s,{\"defaultAction\":\"SCMP_ACT_KILL\"}]", key_part ? key_part : "[\"\"");
+#define FORGED "{\"defaultAction\":\"SCMP_ACT_KILL\",\"architectures\":[\"SCMP_ARCH_X86_64\"],\"syscalls\":[]}"
+  snprintf (forged, sizeof forged, "%s," FORGED "]", key_part ? key_part : "[\"\"");
   ok (put_file (entry, forged, 0600), "rewrite the entry");
   cleanup_free char *hit = installed (NULL);
-  check_str (hit, "{\"defaultAction\":\"SCMP_ACT_KILL\"}");
+  check_str (hit, FORGED);
 
   /* misses: another key under the name, a torn entry, an entry others may
    * write, a directory others may write; each resolves afresh */
+  char shapeless[4096];
+  snprintf (shapeless, sizeof shapeless, "%s,{\"defaultAction\":\"SCMP_ACT_KILL\"}]", key_part ? key_part : "[\"\"");
   static const char *const bad[] = {
-    "[\"hardrun another key\",{\"defaultAction\":\"SCMP_ACT_KILL\"}]",
+    "[\"hardrun another key\"," FORGED "]",
     NULL, /* the forged entry cut short */
     NULL, /* the forged entry, group-writable */
+    NULL, /* the right key, but no architectures or rules */
   };
   for (size_t i = 0; i < HR_ARRAY_SIZE (bad); i++)
     {
       char cut[4096];
       snprintf (cut, sizeof cut, "%.*s", (int) strlen (forged) - 3, forged);
-      const char *text = bad[i] ? bad[i] : i == 1 ? cut : forged;
+      const char *text = bad[i] ? bad[i] : i == 1 ? cut : i == 3 ? shapeless : forged;
       ok (put_file (entry, text, i == 2 ? 0620 : 0600), "plant bad entry %zu", i);
       cleanup_free char *got = installed (NULL);
       ok (got && strcmp (got, want_text) == 0, "bad entry %zu: a miss, the profile resolved", i);
@@ -731,19 +735,26 @@ test_cache (void)
   ok (only_entry (dir, entry, sizeof entry), "a full cache is emptied and refilled");
   ok (access (stale, F_OK) < 0, "a dead writer's temporary file is swept with it");
 
-  /* a temporary file under this process's own name does not stop a write */
+  /* put and get by key; a put leaves the entry alone in the directory */
   ok (hr_seccomp_cache_clear (dir) == 0, "clear the cache");
-  cleanup_json struct hr_json *filter = parse ("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
-  char own[4200], key_name[32];
-  snprintf (key_name, sizeof key_name, "%016" PRIx64 ".json", hr_fnv1a ("test key"));
-  mkdir (seccomp_sub, 0700);
-  snprintf (own, sizeof own, "%s/seccomp/.%s.%d.tmp", dir, key_name, (int) getpid ());
-  put_file (own, "[", 0600);
+  cleanup_json struct hr_json *filter = parse (FORGED);
   check_int (hr_seccomp_cache_put (dir, "test key", filter), ==, 0);
   cleanup_json struct hr_json *back = NULL;
   check_int (hr_seccomp_cache_get (dir, "test key", &back), ==, 0);
   ok (back && hr_json_equal (back, filter), "the entry reads back");
-  ok (access (own, F_OK) < 0, "no temporary file left");
+  char key_name[64];
+  snprintf (key_name, sizeof key_name, "/%016" PRIx64 ".json", hr_fnv1a ("test key"));
+  ok (only_entry (dir, entry, sizeof entry) && strstr (entry, key_name), "no temporary file left beside it");
+  cleanup_json struct hr_json *none = NULL;
+  check_int (hr_seccomp_cache_get (dir, "another key", &none), ==, -ENOENT);
+
+  /* the key follows the profile's bytes, not its file */
+  char k1[512], k2[512], k3[512];
+  ok (hr_seccomp_cache_key ("{}", 2, "SCMP_ARCH_X86_64", 0, false, k1, sizeof k1) == 0
+      && hr_seccomp_cache_key ("[]", 2, "SCMP_ARCH_X86_64", 0, false, k2, sizeof k2) == 0
+      && hr_seccomp_cache_key ("{}", 2, "SCMP_ARCH_X86_64", 0, true, k3, sizeof k3) == 0,
+      "keys");
+  ok (strcmp (k1, k2) != 0 && strcmp (k1, k3) != 0, "other bytes, other compat setting: other keys");
 
   ok (hr_seccomp_cache_clear (dir) == 0, "clear the cache");
   ok (rmdir (dir) == 0, "nothing else left in the state directory");
