@@ -32,7 +32,8 @@ hr_heap_prefault (size_t bytes)
   if (bytes == 0 || bytes > HEAP_MAX)
     return -EINVAL;
   /* Blocks come from the heap and stay there once freed. */
-  if (mallopt (M_MMAP_THRESHOLD, 2 * HEAP_MAX) == 0 || mallopt (M_TRIM_THRESHOLD, 2 * HEAP_MAX) == 0)
+  /* (glibc refuses an mmap threshold above 32 MiB on 64-bit) */
+  if (mallopt (M_MMAP_THRESHOLD, HEAP_MAX) == 0 || mallopt (M_TRIM_THRESHOLD, HEAP_MAX) == 0)
     return -EINVAL;
   char *p = malloc (bytes);
   if (p == NULL)

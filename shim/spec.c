@@ -4,6 +4,7 @@
 #include "cleanup.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -374,8 +375,10 @@ load_file (const char *dir, const char *name, const char *display, bool bare_pro
   if (!S_ISREG (ret->st.st_mode))
     return hr_error_set (err, EINVAL, "%s: not a regular file", display);
 
-  /* best effort: what cannot be populated faults in page by page */
-  hr_heap_prefault (hr_heap_estimate ((size_t) ret->st.st_size));
+  /* best effort: what cannot be populated faults in page by page; a file
+   * over the limit is refused below, before it costs any memory */
+  if ((uint64_t) ret->st.st_size <= HR_JSON_MAX_BYTES)
+    hr_heap_prefault (hr_heap_estimate ((size_t) ret->st.st_size));
   cleanup_free char *buf = NULL;
   size_t len = 0;
   int r = hr_read_fd_limited (fd, display, HR_JSON_MAX_BYTES, &buf, &len, err);
