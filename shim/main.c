@@ -112,12 +112,16 @@ policy_runtime (const struct hr_cmdline *cmd)
   /* the command line wins over both */
   if (cmd->runtime)
     return NULL;
-  char *rt = NULL;
-  if (cmd->id && hr_record_runtime (HARDRUN_STATE_DIR, cmd->root, cmd->id, &rt) == 0)
-    return rt;
+  /* Without a policy file there is nothing to look up: one access() is
+   * all a pass-through command pays. (A container created under a policy
+   * that has since been removed goes to the default runtime, as every
+   * command does then.) */
   const char *path = cmd->policy_file ? cmd->policy_file : HARDRUN_POLICY_FILE;
   if (access (path, F_OK) < 0)
     return NULL;
+  char *rt = NULL;
+  if (cmd->id && hr_record_runtime (HARDRUN_STATE_DIR, cmd->root, cmd->id, &rt) == 0)
+    return rt;
   struct hr_policy p;
   struct hr_error e = { 0 };
   if (hr_policy_load (path, true, &p, &e) < 0)
