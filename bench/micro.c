@@ -333,24 +333,8 @@ bench_init (struct bench *b, const char *datadir, const char *tmp, struct hr_err
 }
 
 /* ------------------------------------------------------------------ */
-/* Write-back without fsync: hr_writeback()'s steps minus the two fsync   */
-/* calls, to show what they cost on the same file system.              */
-
-static int
-write_all (int fd, const char *data, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return n < 0 ? -errno : -EIO;
-      data += n;
-      len -= (size_t) n;
-    }
-  return 0;
-}
+/* Write-back without fsync: hr_writeback()'s steps minus its fsync, to   */
+/* show what that costs on the same file system.                       */
 
 static int
 writeback_nosync (int dirfd, const char *name, const struct stat *orig, const char *data, size_t len)
@@ -364,7 +348,7 @@ writeback_nosync (int dirfd, const char *name, const struct stat *orig, const ch
   if (flock (fd, LOCK_EX | LOCK_NB) < 0 || fchmod (fd, orig->st_mode & 07777) < 0
       || fchown (fd, orig->st_uid, orig->st_gid) < 0)
     r = -errno;
-  else if ((r = write_all (fd, data, len)) == 0 && renameat (dirfd, lock, dirfd, name) < 0)
+  else if ((r = hr_write_all (fd, data, len)) == 0 && renameat (dirfd, lock, dirfd, name) < 0)
     r = -errno;
   if (r < 0)
     unlinkat (dirfd, lock, 0);
@@ -940,7 +924,7 @@ generate (const char *base, double kb, const char *out_path, struct hr_error *er
   cleanup_close int out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0)
     return hr_error_setsys (err, errno, "\"%s\": cannot create", out_path);
-  if ((r = write_all (out, text, size)) < 0)
+  if ((r = hr_write_all (out, text, size)) < 0)
     return hr_error_setsys (err, -r, "\"%s\": cannot write", out_path);
   fprintf (stderr, "%s: %zu bytes, %zu mounts, %zu env entries, %zu annotations\n", out_path, size,
            hr_json_len (mounts), hr_json_len (env), hr_json_len (ann));

@@ -3,6 +3,7 @@
 #include "hash.h"
 #include "cleanup.h"
 #include "spec.h"
+#include "writeback.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -147,11 +148,13 @@ hr_record_write (const char *state_dir, const char *root, const char *id, const 
   cleanup_close int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return hr_error_setsys (err, errno, "cannot create \"%s\"", tmp);
-  if (write (fd, data, len) != (ssize_t) len || rename (tmp, path) < 0)
+  r = hr_write_all (fd, data, len);
+  if (r == 0 && rename (tmp, path) < 0)
+    r = -errno;
+  if (r < 0)
     {
-      int e = errno ? errno : EIO;
       unlink (tmp);
-      return hr_error_setsys (err, e, "cannot write \"%s\"", path);
+      return hr_error_setsys (err, -r, "cannot write \"%s\"", path);
     }
   return 0;
 }

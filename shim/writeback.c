@@ -45,8 +45,8 @@ is_linked_as (int dirfd, const char *name, int fd)
          && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-static int
-write_all (int fd, const char *data, size_t len)
+int
+hr_write_all (int fd, const char *data, size_t len)
 {
   while (len > 0)
     {
@@ -104,7 +104,7 @@ hr_writeback (int dirfd, const char *name, const struct stat *orig, const char *
   /* From here on the lock file is ours: it is locked, so nobody takes it
    * over, and removing it by name on failure removes our own. */
   int r = 0;
-  if ((r = write_all (fd, data, len)) < 0)
+  if ((r = hr_write_all (fd, data, len)) < 0)
     r = hr_error_setsys (err, -r, "%s: cannot write \"%s\"", display, lock);
   /* Owner first: chown() clears the set-user-ID and set-group-ID bits. */
   else if (fchown (fd, orig->st_uid, orig->st_gid) < 0 && !(errno == EPERM && orig->st_uid == geteuid ()))

@@ -20,6 +20,10 @@
 
 #define HR_LOCK_SUFFIX ".hardrun-lock"
 
+/* Writes all of DATA, across short writes and EINTR: 0 or negative errno
+ * (-EIO when the file takes no more). */
+int hr_write_all (int fd, const char *data, size_t len);
+
 int hr_writeback (int dirfd, const char *name, const struct stat *orig, const char *data, size_t len,
                   const char *display, struct hr_error *err);
 

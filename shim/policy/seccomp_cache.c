@@ -3,6 +3,7 @@
 #include "cleanup.h"
 #include "hash.h"
 #include "spec.h"
+#include "writeback.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -197,8 +198,7 @@ hr_seccomp_cache_put (const char *state_dir, const char *key, const struct hr_js
     return -errno;
   /* No fsync: an entry lost in a crash is a miss, and a torn one does not
    * parse or does not match its key. */
-  ssize_t n = write (fd, data, len);
-  int r = n == (ssize_t) len ? 0 : n < 0 ? -errno : -EIO;
+  int r = hr_write_all (fd, data, len);
   if (r == 0 && renameat (dfd, tmp, dfd, name) < 0)
     r = -errno;
   if (r < 0)
