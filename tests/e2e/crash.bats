@@ -17,13 +17,8 @@ setup() {
 	mkdir -p "$B" "$W/seen"
 	(cd "$B" && runc spec)
 	# a dangerous workload: root, every capability, no no_new_privs
-	jq '.process.user = {uid: 0, gid: 0}
-		| .process.capabilities = ([
-			"CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL",
-			"CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_NET_ADMIN","CAP_NET_RAW",
-			"CAP_IPC_LOCK","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_SYS_CHROOT","CAP_SYS_PTRACE","CAP_SYS_ADMIN",
-			"CAP_SYS_BOOT","CAP_SYS_NICE","CAP_MKNOD","CAP_AUDIT_WRITE","CAP_SETFCAP","CAP_SYSLOG","CAP_BPF"
-		  ] as $all | {bounding: $all, effective: $all, permitted: $all, inheritable: $all, ambient: $all})
+	jq "$DANGEROUS_JQ"'.process.user = {uid: 0, gid: 0}
+		| .process.capabilities = caps_sets(all_caps)
 		| .process.noNewPrivileges = false' "$B/config.json" >"$W/dangerous.json"
 	jq -n --arg f "$W/audit.log" '{audit: {file: $f}}' >"$W/policy.json"
 	# The fake runtime copies config.json, then renames the copy into

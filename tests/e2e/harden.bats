@@ -30,24 +30,11 @@ make_dangerous_bundle() {
 touch "$MARKER"
 HOOK
 	chmod +x "$b/hook.sh"
-	set_config "$b" '
+	set_config "$b" "$DANGEROUS_JQ"'
 		.process.user = {uid: 0, gid: 0, additionalGids: [0, 10]}
-		| .process.capabilities = ([
-			"CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL",
-			"CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_NET_ADMIN","CAP_NET_RAW",
-			"CAP_IPC_LOCK","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_SYS_CHROOT","CAP_SYS_PTRACE","CAP_SYS_ADMIN",
-			"CAP_SYS_BOOT","CAP_SYS_NICE","CAP_MKNOD","CAP_AUDIT_WRITE","CAP_SETFCAP","CAP_SYSLOG","CAP_BPF"
-		  ] as $all | {bounding: $all, effective: $all, permitted: $all, inheritable: $all, ambient: $all})
+		| .process.capabilities = caps_sets(all_caps)
 		| .process.noNewPrivileges = false
-		| .root.readonly = false
-		| del(.linux.seccomp)
-		| .linux.maskedPaths = [] | .linux.readonlyPaths = []
-		| .linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11, fileMode: 438, uid: 0, gid: 0}]
-		| .linux.resources.devices = [{allow: true, access: "rwm"}]
-		| .linux.sysctl = {"kernel.msgmax": "12345", "net.ipv4.tcp_syncookies": "1"}
-		| .hooks = {prestart: [{path: "'"$b"'/hook.sh"}]}
-		| .annotations = {"run.oci.seccomp_bpf_data": "AAAA", "org.criu.config": "/tmp/x", "keep.me": "yes"}
-		| .mounts |= map(if .destination == "/sys" then .options -= ["ro"] else . end)
+		| dangerous("'"$b"'/hook.sh")
 	'
 }
 

@@ -68,22 +68,12 @@ make_dangerous_bundle() {
 	printf '#!/bin/sh\ntouch "%s/hook-ran"\n' "$b" >"$b/hook.sh"
 	chmod +x "$b/hook.sh"
 	mkdir -p "$b/data"
-	# shellcheck disable=SC2016 # jq variables
-	set_config "$b" '
+	set_config "$b" "$DANGEROUS_JQ"'
 		.process.user = {uid: 0, gid: 0, additionalGids: [0, 10]}
-		| .process.capabilities = (["CAP_CHOWN", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_ADMIN", "CAP_SYS_PTRACE",
-			"CAP_NET_BIND_SERVICE"] as $all
-			| {bounding: $all, effective: $all, permitted: $all, inheritable: $all, ambient: $all})
+		| .process.capabilities = caps_sets(["CAP_CHOWN", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_ADMIN",
+			"CAP_SYS_PTRACE", "CAP_NET_BIND_SERVICE"])
 		| .process.noNewPrivileges = false
-		| .root.readonly = false
-		| del(.linux.seccomp)
-		| .linux.maskedPaths = [] | .linux.readonlyPaths = []
-		| .linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11, fileMode: 438, uid: 0, gid: 0}]
-		| .linux.resources.devices = [{allow: true, access: "rwm"}]
-		| .linux.sysctl = {"kernel.msgmax": "12345", "net.ipv4.tcp_syncookies": "1"}
-		| .hooks = {prestart: [{path: "'"$b"'/hook.sh"}]}
-		| .annotations = {"run.oci.seccomp_bpf_data": "AAAA", "org.criu.config": "/tmp/x", "keep.me": "yes"}
-		| .mounts |= map(if .destination == "/sys" then .options -= ["ro"] else . end)
+		| dangerous("'"$b"'/hook.sh")
 		| .mounts += [{destination: "/data", type: "bind", source: "'"$b"'/data", options: ["rbind"]}]
 		| .linux.namespaces |= map(select(.type != "ipc"))
 	'

@@ -82,6 +82,33 @@ make_bundle() {
 	mv "$dir/config.json.new" "$dir/config.json"
 }
 
+# jq definitions for the dangerous configs the tests feed hardrun; put in
+# front of a filter:
+#   all_caps        every capability a workload could ask for
+#   caps_sets(l)    the list l in all five capability sets
+#   dangerous(hook) what the restricted profile rewrites outside the
+#                   process: a writable root, no seccomp, no masked paths,
+#                   a host device, a sysctl, the prestart hook HOOK,
+#                   annotations it drops, a writable /sys
+# shellcheck disable=SC2034 # used by the files that load this one
+DANGEROUS_JQ='
+def all_caps: ["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL",
+	"CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_NET_ADMIN","CAP_NET_RAW",
+	"CAP_IPC_LOCK","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_SYS_CHROOT","CAP_SYS_PTRACE","CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT","CAP_SYS_NICE","CAP_MKNOD","CAP_AUDIT_WRITE","CAP_SETFCAP","CAP_SYSLOG","CAP_BPF"];
+def caps_sets(l): {bounding: l, effective: l, permitted: l, inheritable: l, ambient: l};
+def dangerous(hook):
+	.root.readonly = false
+	| del(.linux.seccomp)
+	| .linux.maskedPaths = [] | .linux.readonlyPaths = []
+	| .linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11, fileMode: 438, uid: 0, gid: 0}]
+	| .linux.resources.devices = [{allow: true, access: "rwm"}]
+	| .linux.sysctl = {"kernel.msgmax": "12345", "net.ipv4.tcp_syncookies": "1"}
+	| .hooks = {prestart: [{path: hook}]}
+	| .annotations = {"run.oci.seccomp_bpf_data": "AAAA", "org.criu.config": "/tmp/x", "keep.me": "yes"}
+	| .mounts |= map(if .destination == "/sys" then .options -= ["ro"] else . end);
+'
+
 # set_config DIR JQ-FILTER: edits DIR/config.json.
 set_config() {
 	jq "$2" "$1/config.json" >"$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"
