@@ -387,3 +387,57 @@ hr_host_realpath (const char *path)
   buf[n] = '\0';
   return strdup (buf);
 }
+
+/* ---- root filesystems ---- */
+
+static void
+entry_from_stat (struct hr_host_entry *e, const struct stat *st)
+{
+  e->mode = (uint32_t) (st->st_mode & 07777);
+  e->uid = (uint32_t) st->st_uid;
+  e->gid = (uint32_t) st->st_gid;
+}
+
+int
+hr_host_rootfs_lookup (const char *rootfs, const char *path, struct hr_host_entry *ret, struct hr_error *err)
+{
+  struct stat st;
+  cleanup_close int fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return hr_error_setsys (err, errno, "root filesystem \"%s\"", rootfs);
+  memset (ret, 0, sizeof *ret);
+  entry_from_stat (ret, &st);
+  char buf[PATH_MAX];
+  if (snprintf (buf, sizeof buf, "%s", path) >= (int) sizeof buf)
+    return hr_error_set (err, ENAMETOOLONG, "\"%s\": path too long", path);
+  char *save = NULL;
+  for (char *comp = strtok_r (buf, "/", &save); comp; comp = strtok_r (NULL, "/", &save))
+    {
+      int next = openat (fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (next < 0)
+        {
+          /* missing: RET holds the nearest ancestor */
+          if (errno == ENOENT)
+            return 0;
+          return hr_error_setsys (err, errno, "root filesystem \"%s\": \"%s\"", rootfs, path);
+        }
+      close (fd);
+      fd = next;
+      if (fstat (fd, &st) < 0)
+        return hr_error_setsys (err, errno, "root filesystem \"%s\": \"%s\"", rootfs, path);
+      if (S_ISLNK (st.st_mode))
+        {
+          /* the runtime follows it inside the root filesystem */
+          ret->exists = ret->is_dir = true;
+          return 0;
+        }
+      if (!S_ISDIR (st.st_mode))
+        {
+          ret->exists = true;
+          return 0;
+        }
+      entry_from_stat (ret, &st);
+    }
+  ret->exists = ret->is_dir = ret->known = true;
+  return 0;
+}

@@ -29,6 +29,20 @@ int hr_host_namespace_is_host (const char *type, const char *path, bool *ret, st
 /* The capabilities the host can grant (hardrun's own bounding set). */
 uint64_t hr_host_bounding_caps (void);
 
+/* What an image holds at a path: see hr_host_rootfs_lookup. */
+struct hr_host_entry
+{
+  bool exists;                  /* the path is there (or a symlink on the way, which the runtime follows) */
+  bool is_dir;                  /* ... and is a directory (assumed for a symlink) */
+  bool known;                   /* mode, uid and gid are the path's own */
+  uint32_t mode, uid, gid;      /* the path's; when it is missing, its nearest existing ancestor's */
+};
+
+/* Looks PATH (absolute, normalized) up in the root filesystem ROOTFS (a
+ * host directory) one component at a time, never following a symlink.
+ * Fails (negative errno) when ROOTFS cannot be opened. */
+int hr_host_rootfs_lookup (const char *rootfs, const char *path, struct hr_host_entry *ret, struct hr_error *err);
+
 /* Resolves PATH on the host, following symlinks (realpath). Returns a
  * malloc'ed string, or NULL (errno set) if it does not resolve. */
 char *hr_host_realpath (const char *path);

@@ -321,12 +321,20 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   if (mounts && (r = get_list (c, mounts, "readonlyHostPaths", f, check_abs_path, &p->readonly_host_paths, &present)) < 0)
     return r;
 
-  const struct hr_json *sysctls = member_obj (c, o, "sysctls", field, allow_keys, &r);
+  static const char *const sysctls_keys[] = { "allow", "unprivilegedPorts", NULL };
+  const struct hr_json *sysctls = member_obj (c, o, "sysctls", field, sysctls_keys, &r);
   if (r < 0)
     return r;
   field_join (f, sizeof f, field, "sysctls");
   if (sysctls && (r = get_list (c, sysctls, "allow", f, NULL, &p->sysctls, &present)) < 0)
     return r;
+  if (sysctls && (v = hr_json_member (sysctls, "unprivilegedPorts")))
+    {
+      field_join (f, sizeof f, field, "sysctls.unprivilegedPorts");
+      if (!hr_json_is_bool (v))
+        return perr (c, v, f, "expected a boolean");
+      p->unprivileged_ports = v->type == HR_JSON_TRUE;
+    }
 
   static const char *const pids_keys[] = { "limit", NULL };
   const struct hr_json *pids = member_obj (c, o, "pids", field, pids_keys, &r);
@@ -1054,6 +1062,9 @@ hr_profile_to_json (const struct hr_profile *p)
   struct hr_json *aa = obj_opt (obj_opt (hr_json_new_object (), "profile", p->apparmor_profile), "file", p->apparmor_file);
   struct hr_json *se = obj_opt (obj_opt (hr_json_new_object (), "type", p->selinux_type), "fileType", p->selinux_file_type);
   struct hr_json *seccomp = obj_opt (hr_json_new_object (), "profile", p->seccomp_profile);
+  struct hr_json *sysctls = obj1 ("allow", strlist_json (&p->sysctls));
+  if (sysctls)
+    hr_json_set (sysctls, "unprivilegedPorts", hr_json_new_bool (p->unprivileged_ports), NULL);
   if (seccomp)
     hr_json_set (seccomp, "compatArchitectures", hr_json_new_bool (p->seccomp_compat_arches), NULL);
   if (hr_json_set (o, "name", hr_json_new_string (p->name ? p->name : ""), NULL) < 0
@@ -1061,7 +1072,7 @@ hr_profile_to_json (const struct hr_profile *p)
       || hr_json_set (o, "caps", caps, NULL) < 0 || hr_json_set (o, "rootfs", rootfs, NULL) < 0
       || hr_json_set (o, "hooks", obj1 ("allow", strlist_json (&p->hook_paths)), NULL) < 0
       || hr_json_set (o, "mounts", obj1 ("readonlyHostPaths", strlist_json (&p->readonly_host_paths)), NULL) < 0
-      || hr_json_set (o, "sysctls", obj1 ("allow", strlist_json (&p->sysctls)), NULL) < 0
+      || hr_json_set (o, "sysctls", sysctls, NULL) < 0
       || hr_json_set (o, "pids", obj1 ("limit", hr_json_new_i64 (p->pids_limit)), NULL) < 0
       || hr_json_set (o, "seccomp", seccomp, NULL) < 0
       || hr_json_set (o, "apparmor", aa, NULL) < 0 || hr_json_set (o, "selinux", se, NULL) < 0)

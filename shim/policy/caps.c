@@ -1,4 +1,5 @@
-/* caps: every capability set is cut to the profile's allowlist. */
+/* caps: every capability set is cut to the profile's allowlist; no
+ * CAP_NET_BIND_SERVICE where ports below 1024 are open to every user. */
 #include "config.h"
 #include "policy/policy.h"
 #include "policy/process.h"
@@ -139,8 +140,18 @@ hr_ctl_caps (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
   for (int s = 0; s < HR_CAPSET_COUNT; s++)
     asked |= hr_caps_from_list (hr_json_get (caps, hr_capset_names[s]), NULL);
 
-  uint64_t keep = asked & p->caps_allowed;
-  if (p->caps_strict_request && (asked & ~p->caps_allowed))
+  uint64_t allowed = p->caps_allowed;
+  const uint64_t nbs = UINT64_C (1) << 10; /* CAP_NET_BIND_SERVICE */
+  if ((allowed & nbs) && hr_low_ports_free (a->ctx, spec))
+    {
+      /* what it grants, every user has */
+      allowed &= ~nbs;
+      if (asked & nbs)
+        hr_note (a, "process.capabilities", "CAP_NET_BIND_SERVICE is not needed: ports below 1024 are open to "
+                 "every user in the container's own network namespace");
+    }
+  uint64_t keep = asked & allowed;
+  if (p->caps_strict_request && (asked & ~allowed))
     keep = 0;
 
   uint64_t host = hr_host_bounding_caps ();

@@ -79,6 +79,12 @@ void hr_note (struct hr_apply *a, const char *field, const char *fmt, ...)
  * nor be its root filesystem, or NULL (policy/mounts.c). */
 const char *hr_host_path_why_sensitive (const char *path);
 
+/* Are ports below 1024 free to bind without a capability in the
+ * container: its own network namespace with net.ipv4.ip_unprivileged_port_start
+ * set to 0 by the spec, or to be set by the sysctls control
+ * (policy/sysctls.c)? */
+bool hr_low_ports_free (const struct hr_policy_ctx *ctx, const struct hr_json *spec);
+
 typedef int (*hr_control_fn) (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
 
 /* The controls (policy/<name>.c). Each takes a whole spec (config.json). */

@@ -179,7 +179,12 @@ static const char *const engine_hooks[] = {
   HARDRUN_LIBEXECDIR "/hardrun-hook",
 };
 
-static const char *const default_tmpfs[] = { "/tmp", "/run", "/var/tmp" };
+/* Where common official images write at start (docs/scratch.md): /tmp,
+ * /var/tmp; /run (pid files, sockets: nginx, postgres, haproxy, lighttpd);
+ * /var/cache (nginx's temp paths, lighttpd); /var/log (Debian's nginx,
+ * lighttpd and redis configurations). Never /var/lib: that is data, and
+ * belongs on a volume. */
+static const char *const default_tmpfs[] = { "/tmp", "/run", "/var/tmp", "/var/cache", "/var/log" };
 
 int
 hr_profile_builtin (const char *name, struct hr_profile *ret, struct hr_error *err)
@@ -202,6 +207,7 @@ hr_profile_builtin (const char *name, struct hr_profile *ret, struct hr_error *e
   ret->caps_allowed = CAPBIT (10); /* NET_BIND_SERVICE */
   ret->caps_strict_request = true;
   ret->pids_limit = 4096;
+  ret->unprivileged_ports = all == HR_MODE_ENFORCE;
   int r = 0;
   if (strcmp (name, "baseline") == 0)
     {

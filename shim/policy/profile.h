@@ -71,6 +71,10 @@ struct hr_profile
   struct hr_strlist readonly_host_paths;
   /* sysctls: allowed names; a trailing "*" matches a prefix */
   struct hr_strlist sysctls;
+  /* sysctls: set net.ipv4.ip_unprivileged_port_start=0 in a container's
+   * own network namespace (unless the spec sets it), so that a low port
+   * needs no capability; caps then keeps no CAP_NET_BIND_SERVICE */
+  bool unprivileged_ports;
   /* pids */
   int64_t pids_limit;
   /* seccomp: profile file (NULL: the installed default.json) */

@@ -1,5 +1,7 @@
 /* rootfs: the root filesystem is read-only; writable scratch space comes
- * from size-limited tmpfs mounts at the profile's paths. */
+ * from tmpfs mounts at the profile's paths: size-limited, noexec, owned by
+ * the process, holding what the image had there, and only where the spec
+ * mounts nothing and the runtime can mount. */
 #include "config.h"
 #include "policy/policy.h"
 #include "policy/mountopt.h"
@@ -14,7 +16,8 @@
 #include <string.h>
 
 /* Index at which a mount at DEST must go so that it comes before every
- * mount below it (or the end); -1 if a mount at DEST exists already. */
+ * mount below it (or the end); -1 if a mount at DEST or above it exists
+ * already: a volume the spec mounts always wins. */
 static long
 tmpfs_position (const struct hr_json *mounts, const char *dest)
 {
@@ -26,7 +29,7 @@ tmpfs_position (const struct hr_json *mounts, const char *dest)
       char norm[PATH_MAX];
       if (d == NULL || !hr_path_normalize (d, norm, sizeof norm))
         continue;
-      if (strcmp (norm, dest) == 0)
+      if (strcmp (norm, dest) == 0 || (strcmp (norm, "/") != 0 && hr_path_is_under (dest, norm)))
         return -1;
       if (first_below < 0 && hr_path_is_under (norm, dest))
         first_below = (long) i;
@@ -34,34 +37,55 @@ tmpfs_position (const struct hr_json *mounts, const char *dest)
   return first_below >= 0 ? first_below : (long) n;
 }
 
+/* How one scratch tmpfs is made. */
+struct scratch
+{
+  const char *dest;
+  const char *size;
+  uint32_t uid, gid;            /* the process's: the tmpfs is its own */
+  uint32_t mode;
+  bool copyup;                  /* keep what the image has there */
+};
+
+static int
+add_option (struct hr_json *opts, const char *o)
+{
+  return hr_json_append (opts, hr_json_new_string (o), NULL);
+}
+
+/* The mount entry for S: noexec, nosuid, nodev and size-limited, as
+ * Docker's --tmpfs; owned by the process (uid=, gid=; runc 1.1 gives a
+ * tmpfs over an existing directory that directory's mode, crun takes
+ * mode=, so mode= says the image's mode too); "tmpcopyup" (runc and crun
+ * alike) copies the image's directory into it. */
 static struct hr_json *
-new_tmpfs (const char *dest, const char *size)
+new_tmpfs (const struct scratch *s)
 {
   struct hr_json *m = hr_json_new_object ();
   struct hr_json *opts = hr_json_new_array ();
-  char sizeopt[64];
-  snprintf (sizeopt, sizeof sizeopt, "size=%s", size);
+  char buf[4][64];
+  snprintf (buf[0], sizeof buf[0], "mode=%04o", (unsigned) s->mode);
+  snprintf (buf[1], sizeof buf[1], "size=%s", s->size);
+  snprintf (buf[2], sizeof buf[2], "uid=%u", (unsigned) s->uid);
+  snprintf (buf[3], sizeof buf[3], "gid=%u", (unsigned) s->gid);
   if (m == NULL || opts == NULL)
     goto fail;
-  if (hr_json_set (m, "destination", hr_json_new_string (dest), NULL) < 0
+  if (hr_json_set (m, "destination", hr_json_new_string (s->dest), NULL) < 0
       || hr_json_set (m, "type", hr_json_new_string ("tmpfs"), NULL) < 0
       || hr_json_set (m, "source", hr_json_new_string ("tmpfs"), NULL) < 0)
     goto fail;
-  static const char *const o[] = { "nosuid", "nodev", "mode=1777" };
-  for (size_t i = 0; i < 3; i++)
-    if (hr_json_append (opts, hr_json_new_string (o[i]), NULL) < 0)
-      {
-        opts = NULL;
-        goto fail;
-      }
-  if (hr_json_append (opts, hr_json_new_string (sizeopt), NULL) < 0)
-    {
-      opts = NULL;
+  static const char *const fixed[] = { "nosuid", "nodev", "noexec" };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (fixed); i++)
+    if (add_option (opts, fixed[i]) < 0)
       goto fail;
-    }
+  for (size_t i = 0; i < HR_ARRAY_SIZE (buf); i++)
+    if (add_option (opts, buf[i]) < 0)
+      goto fail;
+  if (s->copyup && add_option (opts, "tmpcopyup") < 0)
+    goto fail;
   if (hr_json_set (m, "options", opts, NULL) < 0)
     {
-      opts = NULL;
+      opts = NULL;              /* hr_json_set frees what it fails to take */
       goto fail;
     }
   return m;
@@ -69,6 +93,86 @@ fail:
   hr_json_free (opts);
   hr_json_free (m);
   return NULL;
+}
+
+/* The user namespace of the spec: whether there is one, and the host uid
+ * its root maps to (-1 when not known: joined by path, or unmapped). */
+static bool
+user_namespace (const struct hr_json *spec, int64_t *ret_root_host_uid)
+{
+  const struct hr_json *linux_ = hr_json_get (spec, "linux");
+  const struct hr_json *ns = hr_json_get (linux_, "namespaces");
+  bool has = false, joined = false;
+  *ret_root_host_uid = -1;
+  for (size_t i = 0; i < hr_json_len (ns); i++)
+    {
+      const char *t = hr_json_string (hr_json_get (hr_json_at (ns, i), "type"));
+      const char *path = hr_json_string (hr_json_get (hr_json_at (ns, i), "path"));
+      if (t && strcmp (t, "user") == 0)
+        {
+          has = true;
+          joined = path && path[0];
+        }
+    }
+  const struct hr_json *maps = hr_json_get (linux_, "uidMappings");
+  for (size_t i = 0; has && !joined && i < hr_json_len (maps); i++)
+    {
+      const struct hr_json *m = hr_json_at (maps, i);
+      int64_t cid = 0, hid = 0, size = 0;
+      hr_json_int_value (hr_json_get (m, "containerID"), 0, UINT32_MAX, &cid);
+      hr_json_int_value (hr_json_get (m, "hostID"), 0, UINT32_MAX, &hid);
+      hr_json_int_value (hr_json_get (m, "size"), 0, UINT32_MAX, &size);
+      if (cid == 0 && size > 0)
+        *ret_root_host_uid = hid;
+    }
+  return has;
+}
+
+/* Whether the runtime can mount at S->dest, and how the image has it
+ * there. Returns false (with a note) where it cannot: the runtime creates a
+ * missing mount point as the container's root, which in a user namespace
+ * is an unprivileged host user who may not write the parent directory. A
+ * root filesystem that cannot be examined (explain without a bundle) gets
+ * the tmpfs as it is. */
+static bool
+scratch_fits (struct hr_apply *a, const struct hr_json *spec, struct scratch *s)
+{
+  const char *root = hr_json_string (hr_json_get_path (spec, "root.path"));
+  char rootfs[PATH_MAX];
+  if (root == NULL || *root == '\0')
+    return true;
+  if (root[0] == '/')
+    snprintf (rootfs, sizeof rootfs, "%s", root);
+  else
+    snprintf (rootfs, sizeof rootfs, "%s/%s", a->ctx->bundle_dir ? a->ctx->bundle_dir : ".", root);
+  struct hr_host_entry e;
+  struct hr_error lerr = { 0 };
+  if (hr_host_rootfs_lookup (rootfs, s->dest, &e, &lerr) < 0)
+    return true;
+  if (e.exists && !e.is_dir)
+    {
+      hr_note (a, "mounts", "no tmpfs at \"%s\": the image has a file there", s->dest);
+      return false;
+    }
+  if (e.exists)
+    {
+      s->copyup = true;
+      if (e.known)
+        s->mode = e.mode;
+      return true;
+    }
+  int64_t root_uid;
+  if (!user_namespace (spec, &root_uid))
+    return true;
+  /* e describes the nearest directory that exists */
+  bool writable = (e.mode & 0002) || (root_uid >= 0 && e.uid == (uint64_t) root_uid && (e.mode & 0200));
+  if (!writable)
+    {
+      hr_note (a, "mounts", "no tmpfs at \"%s\": the image lacks it, and the runtime cannot create it in "
+               "the user namespace", s->dest);
+      return false;
+    }
+  return true;
 }
 
 /* The root filesystem is a host directory the container gets whole: the
@@ -118,20 +222,33 @@ hr_ctl_rootfs (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
    * it, unless the engine or the user mounted something there already. */
   const struct hr_profile *p = a->ctx->profile;
   struct hr_json *mounts = hr_json_get (spec, "mounts");
+  int64_t uid = 0, gid = 0;
+  hr_json_int_value (hr_json_get_path (spec, "process.user.uid"), 0, UINT32_MAX, &uid);
+  hr_json_int_value (hr_json_get_path (spec, "process.user.gid"), 0, UINT32_MAX, &gid);
   for (size_t i = 0; i < p->tmpfs_paths.n; i++)
     {
       char dest[PATH_MAX];
-      if (!hr_path_normalize (p->tmpfs_paths.v[i], dest, sizeof dest))
+      if (!hr_path_normalize (p->tmpfs_paths.v[i], dest, sizeof dest) || strcmp (dest, "/") == 0)
         continue;
       long at = mounts ? tmpfs_position (mounts, dest) : 0;
       if (at < 0)
         continue;
-      if (!hr_violation (a, "mounts", "no writable scratch space at \"%s\"; added a tmpfs (size %s)", dest,
-                         p->tmpfs_size))
+      struct scratch s = {
+        .dest = dest, .size = p->tmpfs_size, .uid = (uint32_t) uid, .gid = (uint32_t) gid,
+        .mode = (strcmp (dest, "/tmp") == 0 || strcmp (dest, "/var/tmp") == 0) ? 01777 : 0755,
+      };
+      if (!scratch_fits (a, spec, &s))
+        continue;
+      if (!hr_violation (a, "mounts", "no writable scratch space at \"%s\"; added a tmpfs (size %s, owner %u:%u, "
+                         "mode %04o, noexec%s)", dest, p->tmpfs_size, (unsigned) s.uid, (unsigned) s.gid,
+                         (unsigned) s.mode, s.copyup ? ", with the image's contents" : ""))
         continue;
       if (mounts == NULL && (mounts = hr_json_ensure_array (spec, "mounts")) == NULL)
         return hr_error_set (err, EINVAL, "\"mounts\" is not an array");
-      if ((r = hr_json_insert (mounts, (size_t) at, new_tmpfs (dest, p->tmpfs_size), err)) < 0)
+      struct hr_json *m = new_tmpfs (&s);
+      if (m == NULL)
+        return hr_error_set (err, ENOMEM, "out of memory");
+      if ((r = hr_json_insert (mounts, (size_t) at, m, err)) < 0)
         return r;
     }
   return 0;

@@ -4,6 +4,7 @@
 #include "cleanup.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ struct table
   size_t n;
 };
 
-static struct table loaded_profiles, namespaces, realpaths;
+static struct table loaded_profiles, namespaces, realpaths, image;
 static char *last_file;
 
 static char *
@@ -96,6 +97,7 @@ hr_fake_reset (void)
   table_clear (&loaded_profiles);
   table_clear (&namespaces);
   table_clear (&realpaths);
+  table_clear (&image);
   free (last_file);
   last_file = NULL;
 }
@@ -217,4 +219,55 @@ hr_host_realpath (const char *path)
       return NULL;
     }
   return xstrdup (e->value);
+}
+
+/* ---- root filesystems ---- */
+
+void
+hr_fake_set_image_entry (const char *hostpath, const char *what)
+{
+  table_set (&image, hostpath, what, true);
+}
+
+static void
+fake_entry (const char *what, struct hr_host_entry *e)
+{
+  unsigned mode = 0, uid = 0, gid = 0;
+  if (sscanf (what, "dir %o %u %u", &mode, &uid, &gid) == 3)
+    {
+      e->mode = mode;
+      e->uid = uid;
+      e->gid = gid;
+    }
+}
+
+int
+hr_host_rootfs_lookup (const char *rootfs, const char *path, struct hr_host_entry *ret, struct hr_error *err)
+{
+  char key[PATH_MAX];
+  memset (ret, 0, sizeof *ret);
+  const struct entry *root = table_find (&image, rootfs);
+  if (root == NULL)
+    return hr_error_setsys (err, ENOENT, "root filesystem \"%s\"", rootfs);
+  fake_entry (root->value, ret);
+  /* every ancestor, from the top, as the real walk goes */
+  size_t len = strlen (path);
+  for (size_t i = 1; i <= len; i++)
+    {
+      if (i < len && path[i] != '/')
+        continue;
+      snprintf (key, sizeof key, "%s%.*s", rootfs, (int) i, path);
+      const struct entry *e = table_find (&image, key);
+      if (e == NULL)
+        return 0;
+      if (strncmp (e->value, "dir", 3) != 0)
+        {
+          ret->exists = true;
+          ret->is_dir = strcmp (e->value, "symlink") == 0;
+          return 0;
+        }
+      fake_entry (e->value, ret);
+    }
+  ret->exists = ret->is_dir = ret->known = true;
+  return 0;
 }

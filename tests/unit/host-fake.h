@@ -42,6 +42,13 @@ void hr_fake_set_host_namespace (const char *path, bool is_host);
  * (there, but it cannot be resolved). Paths not set resolve to themselves. */
 void hr_fake_set_realpath (const char *path, const char *target);
 
+/* ---- root filesystems ---- */
+/* hr_host_rootfs_lookup(ROOTFS, P) answers from entries set for ROOTFS + P:
+ * "dir MODE UID GID" (octal mode), "file" or "symlink". A missing path
+ * takes the nearest ancestor that is set; ROOTFS itself must be set (else
+ * the lookup fails with ENOENT, as for a rootfs that cannot be read). */
+void hr_fake_set_image_entry (const char *hostpath, const char *what);
+
 void hr_fake_reset (void);
 
 #endif

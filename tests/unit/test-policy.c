@@ -63,6 +63,7 @@ struct host
   uint64_t lacks_caps;          /* capabilities the host cannot grant */
   bool apparmor;
   bool selinux;
+  const char *image[6][2];      /* root filesystem entries (host-fake.h) */
 };
 
 struct policy_case
@@ -88,9 +89,12 @@ struct policy_case
 /* One control alone, in MODE. */
 #define ONLY(ctl, mode) "*=off " ctl "=" mode
 
-#define TMPFS(dest)                                                                                                   \
-  "{'destination':'" dest "','type':'tmpfs','source':'tmpfs','options':['nosuid','nodev','mode=1777',"                \
-  "'size=65536k']}"
+/* The scratch tmpfs hardrun adds for uid:gid 0:0 where the root filesystem
+ * cannot be examined. */
+#define SCRATCH(dest, mode)                                                                                           \
+  "{'destination':'" dest "','type':'tmpfs','source':'tmpfs','options':['nosuid','nodev','noexec','mode=" mode "',"   \
+  "'size=65536k','uid=0','gid=0']}"
+#define TMPFS(dest) SCRATCH (dest, "1777")
 #define BIND(src, dest, opts) "{'destination':'" dest "','type':'bind','source':'" src "','options':" opts "}"
 #define MOUNTS1(m) "{'mounts':[" m "]}"
 #define OTHER_NS "{'type':'pid'},{'type':'ipc'},{'type':'uts'},{'type':'mount'}"
@@ -103,6 +107,9 @@ struct policy_case
   "['CAP_CHOWN','CAP_DAC_OVERRIDE','CAP_FOWNER','CAP_FSETID','CAP_KILL','CAP_SETGID','CAP_SETUID',"                   \
   "'CAP_SETPCAP','CAP_NET_BIND_SERVICE','CAP_SYS_CHROOT','CAP_MKNOD','CAP_AUDIT_WRITE','CAP_SETFCAP']"
 #define NBS "['CAP_NET_BIND_SERVICE']"
+#define BASELINE_KEPT_NO_NBS                                                                                          \
+  "['CAP_CHOWN','CAP_DAC_OVERRIDE','CAP_FOWNER','CAP_FSETID','CAP_KILL','CAP_SETGID','CAP_SETUID',"                   \
+  "'CAP_SETPCAP','CAP_SYS_CHROOT','CAP_MKNOD','CAP_AUDIT_WRITE','CAP_SETFCAP']"
 
 #define MASKED                                                                                                        \
   "['/proc/acpi','/proc/asound','/proc/interrupts','/proc/kcore','/proc/keys','/proc/latency_stats',"                 \
@@ -205,6 +212,25 @@ static const struct policy_case cases[] = {
     { .out = "{'process':{'user':{'uid':1000},'capabilities':{'bounding':[],'ambient':[]}}}",
       .findings = { CHANGED ("caps", "bounding: dropped CAP_NET_BIND_SERVICE, CAP_NET_RAW"),
                     CHANGED ("caps", "ambient: dropped CAP_NET_BIND_SERVICE") } } },
+  { "caps: restricted, low ports open in its own network namespace: NET_BIND_SERVICE is not kept", NULL,
+    "*=off caps=enforce sysctls=enforce",
+    "{'process':{'user':{'uid':1000,'gid':1000},'capabilities':{'bounding':" NBS ",'effective':" NBS
+    ",'permitted':" NBS "}},'linux':{'namespaces':[{'type':'network'}]}}",
+    { .checks = { { "process.capabilities", "{'bounding':[],'effective':[],'permitted':[]}" },
+                  { "linux.sysctl", "{'net.ipv4.ip_unprivileged_port_start':'0'}" } },
+      .findings = { NOTE ("caps", "CAP_NET_BIND_SERVICE is not needed"),
+                    CHANGED ("caps", "bounding: dropped CAP_NET_BIND_SERVICE"),
+                    CHANGED ("caps", "effective: dropped CAP_NET_BIND_SERVICE"),
+                    CHANGED ("caps", "permitted: dropped CAP_NET_BIND_SERVICE"),
+                    CHANGED ("sysctls", "ip_unprivileged_port_start") } } },
+  { "caps: the spec opened low ports itself: NET_BIND_SERVICE is not kept", NULL, ONLY ("caps", "enforce"),
+    "{'process':{'capabilities':{'bounding':" NBS "}},'linux':{'namespaces':[{'type':'network'}],"
+    "'sysctl':{'net.ipv4.ip_unprivileged_port_start':'0'}}}",
+    { .checks = { { "process.capabilities.bounding", "[]" } },
+      .findings = { NOTE ("caps", "not needed"), CHANGED ("caps", "bounding: dropped CAP_NET_BIND_SERVICE") } } },
+  { "caps: the host's network: NET_BIND_SERVICE is kept", NULL, "*=off caps=enforce sysctls=enforce",
+    "{'process':{'capabilities':{'bounding':" NBS "}},'linux':{'namespaces':[{'type':'pid'}]}}",
+    { 0 } },
   { "caps: baseline keeps Docker's set minus NET_RAW", "baseline", ONLY ("caps", "enforce"),
     "{'process':{'capabilities':{'bounding':" DOCKER_CAPS ",'effective':" DOCKER_CAPS "}}}",
     { .out = "{'process':{'capabilities':{'bounding':" BASELINE_KEPT ",'effective':" BASELINE_KEPT "}}}",
@@ -261,25 +287,80 @@ static const struct policy_case cases[] = {
     "{'root':{'path':'rootfs'},'mounts':[{'destination':'/proc','type':'proc','source':'proc'},"
     BIND ("/s", "/run/secrets", "['rbind','ro']") "]}",
     { .out = "{'root':{'path':'rootfs','readonly':true},'mounts':[{'destination':'/proc','type':'proc',"
-             "'source':'proc'}," TMPFS ("/run") "," BIND ("/s", "/run/secrets", "['rbind','ro']") ","
-             TMPFS ("/tmp") "," TMPFS ("/var/tmp") "]}",
+             "'source':'proc'}," SCRATCH ("/run", "0755") "," BIND ("/s", "/run/secrets", "['rbind','ro']") ","
+             TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," SCRATCH ("/var/cache", "0755") ","
+             SCRATCH ("/var/log", "0755") "]}",
       .findings = { CHANGED ("rootfs", "root.readonly: root filesystem is writable; made read-only"),
-                    CHANGED ("rootfs", "no writable scratch space at \"/tmp\"; added a tmpfs (size 65536k)"),
-                    CHANGED ("rootfs", "\"/run\""), CHANGED ("rootfs", "\"/var/tmp\"") } } },
+                    CHANGED ("rootfs", "mounts: no writable scratch space at \"/tmp\"; added a tmpfs (size 65536k, "
+                             "owner 0:0, mode 1777, noexec)"),
+                    CHANGED ("rootfs", "\"/run\""), CHANGED ("rootfs", "\"/var/tmp\""),
+                    CHANGED ("rootfs", "\"/var/cache\""), CHANGED ("rootfs", "\"/var/log\"") } } },
   { "rootfs: no tmpfs where a volume is mounted already", NULL, ONLY ("rootfs", "enforce"),
     "{'root':{'path':'rootfs','readonly':true},'mounts':[" BIND ("/vol", "/tmp/", "['rbind']") "]}",
     { .checks = { { "mounts[0].source", "'/vol'" }, { "mounts[1].destination", "'/run'" },
-                  { "mounts[2].destination", "'/var/tmp'" }, { "mounts[3]", NULL } },
-      .findings = { CHANGED ("rootfs", "\"/run\""), CHANGED ("rootfs", "\"/var/tmp\"") } } },
-  { "rootfs: nothing to do", NULL, ONLY ("rootfs", "enforce"),
-    "{'root':{'readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run") "," TMPFS ("/var/tmp") "]}",
+                  { "mounts[2].destination", "'/var/tmp'" }, { "mounts[5]", NULL } },
+      .findings = { CHANGED ("rootfs", "\"/run\""), CHANGED ("rootfs", "\"/var/tmp\""),
+                    CHANGED ("rootfs", "\"/var/cache\""), CHANGED ("rootfs", "\"/var/log\"") } } },
+  { "rootfs: no tmpfs below a volume the spec mounts", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'rootfs','readonly':true},'mounts':[" BIND ("/vol", "/var", "['rbind']") ","
+    TMPFS ("/tmp") "," TMPFS ("/run") "]}",
     { 0 } },
+  { "rootfs: nothing to do", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run") "," TMPFS ("/var/tmp") ","
+    TMPFS ("/var/cache") "," TMPFS ("/var/log") "]}",
+    { 0 } },
+  { "rootfs: scratch is the process's, keeps the image's contents and mode", NULL, ONLY ("rootfs", "enforce"),
+    "{'process':{'user':{'uid':999,'gid':998}},'root':{'path':'rootfs','readonly':true},'mounts':["
+    TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," TMPFS ("/var/cache") "," TMPFS ("/var/log") "]}",
+    { .checks = { { "mounts[4]", "{'destination':'/run','type':'tmpfs','source':'tmpfs','options':['nosuid','nodev',"
+                                 "'noexec','mode=0711','size=65536k','uid=999','gid=998','tmpcopyup']}" } },
+      .findings = { CHANGED ("rootfs", "\"/run\"; added a tmpfs (size 65536k, owner 999:998, mode 0711, noexec, "
+                             "with the image's contents)") } },
+    .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" }, { "/bundle/rootfs/run", "dir 0711 0 0" } } } },
+  { "rootfs: a symlink in the image is mounted over where it leads, with its contents", NULL,
+    ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'/images/r','readonly':true},'mounts':["
+    TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," TMPFS ("/var/cache") "," TMPFS ("/run") "]}",
+    { .checks = { { "mounts[4].options", "['nosuid','nodev','noexec','mode=0755','size=65536k','uid=0','gid=0',"
+                                         "'tmpcopyup']" } },
+      .findings = { CHANGED ("rootfs", "\"/var/log\"") } },
+    .host = { .image = { { "/images/r", "dir 0755 0 0" }, { "/images/r/var", "dir 0755 0 0" },
+                         { "/images/r/var/log", "symlink" } } } },
+  { "rootfs: no tmpfs where the image has a file", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'rootfs','readonly':true},'mounts':["
+    TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," TMPFS ("/var/cache") "," TMPFS ("/var/log") "]}",
+    { .findings = { NOTE ("rootfs", "no tmpfs at \"/run\": the image has a file there") } },
+    .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" }, { "/bundle/rootfs/run", "file" } } } },
+  { "rootfs: no user namespace: a missing directory is created by the runtime", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'rootfs','readonly':true},'mounts':["
+    TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," TMPFS ("/var/cache") "," TMPFS ("/var/log") "]}",
+    { .checks = { { "mounts[4]", SCRATCH ("/run", "0755") } },
+      .findings = { CHANGED ("rootfs", "\"/run\"") } },
+    .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" } } } },
+  { "rootfs: a mapped root cannot create a missing directory in a root-owned image", NULL,
+    ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'rootfs','readonly':true},'linux':{'namespaces':[{'type':'user'}],"
+    "'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}]},'mounts':[" TMPFS ("/tmp") "]}",
+    { .checks = { { "mounts[1]", NULL } },
+      .findings = { NOTE ("rootfs", "no tmpfs at \"/run\": the image lacks it, and the runtime cannot create it in "
+                          "the user namespace"),
+                    NOTE ("rootfs", "\"/var/tmp\""), NOTE ("rootfs", "\"/var/cache\""),
+                    NOTE ("rootfs", "\"/var/log\"") } },
+    .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" }, { "/bundle/rootfs/tmp", "dir 1777 0 0" } } } },
+  { "rootfs: a mapped root creates a missing directory in an image it owns", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'rootfs','readonly':true},'linux':{'namespaces':[{'type':'user'}],"
+    "'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}]},'mounts':["
+    TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," TMPFS ("/var/cache") "," TMPFS ("/var/log") "]}",
+    { .checks = { { "mounts[4]", SCRATCH ("/run", "0755") } },
+      .findings = { CHANGED ("rootfs", "\"/run\"") } },
+    .host = { .image = { { "/bundle/rootfs", "dir 0755 100000 100000" } } } },
   { "rootfs: audit, writable root", NULL, ONLY ("rootfs", "audit"),
     "{'root':{'path':'rootfs'}}",
     { .findings = { AUDIT ("rootfs", "root.readonly") } } },
   { "rootfs: audit, read-only root without scratch space", NULL, ONLY ("rootfs", "audit"),
     "{'root':{'path':'rootfs','readonly':true}}",
-    { .findings = { AUDIT ("rootfs", "\"/tmp\""), AUDIT ("rootfs", "\"/run\""), AUDIT ("rootfs", "\"/var/tmp\"") } } },
+    { .findings = { AUDIT ("rootfs", "\"/tmp\""), AUDIT ("rootfs", "\"/run\""), AUDIT ("rootfs", "\"/var/tmp\""),
+                    AUDIT ("rootfs", "\"/var/cache\""), AUDIT ("rootfs", "\"/var/log\"") } } },
   { "rootfs: deny", NULL, ONLY ("rootfs", "deny"),
     "{'root':{'path':'rootfs','readonly':false},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run") ","
     TMPFS ("/var/tmp") "]}",
@@ -592,6 +673,25 @@ static const struct policy_case cases[] = {
       .findings = { CHANGED ("sysctls", "linux.sysctl.net.ipv4.ip_forward: sysctl \"net.ipv4.ip_forward\" is not "
                                         "allowed; removed"),
                     CHANGED ("sysctls", "kernel.core_pattern") } } },
+  { "sysctls: own network namespace: low ports opened to every user", NULL, ONLY ("sysctls", "enforce"),
+    "{'linux':{'namespaces':[{'type':'network'}]}}",
+    { .out = "{'linux':{'namespaces':[{'type':'network'}],'sysctl':{'net.ipv4.ip_unprivileged_port_start':'0'}}}",
+      .findings = { CHANGED ("sysctls", "linux.sysctl.net.ipv4.ip_unprivileged_port_start: ports below 1024 would "
+                                        "need a capability; set net.ipv4.ip_unprivileged_port_start=0") } } },
+  { "sysctls: a pod's network namespace joined by path counts as the container's own", NULL,
+    ONLY ("sysctls", "enforce"),
+    "{'linux':{'namespaces':[{'type':'network','path':'/proc/42/ns/net'}]}}",
+    { .checks = { { "linux.sysctl['net.ipv4.ip_unprivileged_port_start']", "'0'" } },
+      .findings = { CHANGED ("sysctls", "ip_unprivileged_port_start") } } },
+  { "sysctls: the host's network namespace keeps its ports", NULL, ONLY ("sysctls", "enforce"),
+    "{'linux':{'namespaces':[{'type':'network','path':'/run/netns/host'},{'type':'pid'}]}}",
+    { 0 }, .host = { .host_ns = { "/run/netns/host" } } },
+  { "sysctls: no network namespace, no sysctl", NULL, ONLY ("sysctls", "enforce"),
+    "{'linux':{'namespaces':[{'type':'pid'}]}}",
+    { 0 } },
+  { "sysctls: the spec's own value wins", NULL, ONLY ("sysctls", "enforce"),
+    "{'linux':{'namespaces':[{'type':'network'}],'sysctl':{'net.ipv4.ip_unprivileged_port_start':'1024'}}}",
+    { 0 } },
   { "sysctls: audit", NULL, ONLY ("sysctls", "audit"),
     "{'linux':{'sysctl':{'kernel.core_pattern':'|/tmp/x'}}}",
     { .findings = { AUDIT ("sysctls", "kernel.core_pattern") } } },
@@ -770,7 +870,7 @@ static const struct policy_case cases[] = {
                   { "linux.namespaces", "[{'type':'network'},{'type':'pid'},{'type':'ipc'},{'type':'uts'},"
                                         "{'type':'mount'}]" },
                   { "linux.resources", "{'devices':[" DENY_ALL "],'pids':{'limit':4096}}" },
-                  { "linux.sysctl", "{'net.ipv4.tcp_syncookies':'1'}" },
+                  { "linux.sysctl", "{'net.ipv4.tcp_syncookies':'1','net.ipv4.ip_unprivileged_port_start':'0'}" },
                   { "linux.seccomp.defaultAction", "'SCMP_ACT_ERRNO'" },
                   { "linux.rootfsPropagation", "'rprivate'" } },
       .findings = { NOTE ("apparmor", "not enabled"), NOTE ("selinux", "not enabled") },
@@ -782,7 +882,9 @@ static const struct policy_case cases[] = {
                   { "linux.devices", "[{'path':'/dev/null','type':'c','major':1,'minor':3}]" },
                   { "mounts[2].options", "['nosuid','noexec','nodev','ro']" },
                   { "mounts[0].options", "['nosuid','noexec','nodev']" },
-                  { "mounts[5]", TMPFS ("/tmp") },
+                  { "mounts[5].options", "['nosuid','nodev','noexec','mode=1777','size=65536k','uid=65534',"
+                                         "'gid=65534']" },
+                  { "mounts[6].destination", "'/run'" },
                   { "annotations['run.oci.seccomp_bpf_data']", NULL },
                   { "linux.sysctl['kernel.core_pattern']", NULL },
                   { "linux.sysctl['net.ipv4.tcp_syncookies']", "'1'" },
@@ -802,7 +904,7 @@ static const struct policy_case cases[] = {
     DANGEROUS,
     { .checks = { { "process.user", "{'uid':0,'gid':0,'additionalGids':[0,10]}" },
                   { "root.readonly", NULL },
-                  { "process.capabilities.bounding", BASELINE_KEPT },
+                  { "process.capabilities.bounding", BASELINE_KEPT_NO_NBS },
                   { "process.capabilities.ambient", "[]" },
                   { "mounts[5]", NULL } },
       .some = true } },
@@ -961,6 +1063,8 @@ setup_host (const struct host *h)
     hr_fake_set_realpath (h->realpath[i][0], h->realpath[i][1]);
   for (size_t i = 0; i < 4 && h->host_ns[i]; i++)
     hr_fake_set_host_namespace (h->host_ns[i], true);
+  for (size_t i = 0; i < 6 && h->image[i][0]; i++)
+    hr_fake_set_image_entry (h->image[i][0], h->image[i][1]);
 }
 
 static void
