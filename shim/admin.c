@@ -4,6 +4,7 @@
 #include "harden.h"
 #include "policy/seccomp.h"
 #include "spec.h"
+#include "why.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -310,6 +311,8 @@ hr_admin_main (const struct hr_cmdline *cmd, struct hr_error *err)
 {
   if (cmd->command == HR_CMD_HARDRUN_EXPLAIN)
     return explain (cmd, err);
+  if (cmd->command == HR_CMD_HARDRUN_WHY)
+    return hr_why_main (cmd, err);
   const char *sub = cmd->n_args > 0 ? cmd->args[0] : NULL;
   const char *arg = cmd->n_args > 1 ? cmd->args[1] : NULL;
   if (sub && strcmp (sub, "check") == 0)

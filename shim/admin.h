@@ -3,6 +3,7 @@
  *   hardrun [--hardrun-policy FILE] [--hardrun-profile P] explain [--json] BUNDLE|CONFIG
  *   hardrun policy check [FILE]
  *   hardrun policy show [PROFILE]
+ *   hardrun why [--json] ID            (why.c)
  *
  * explain exits 0 when the config complies, 2 when hardrun would change
  * it, 3 when it would refuse it, 1 on error. */

@@ -181,6 +181,7 @@ static const struct command_def commands[] = {
   /* hardrun's own commands: arguments are parsed by their handlers */
   { "explain", HR_CMD_HARDRUN_EXPLAIN, no_opts, true },
   { "policy", HR_CMD_HARDRUN_POLICY, no_opts, true },
+  { "why", HR_CMD_HARDRUN_WHY, no_opts, true },
 };
 
 static const char *const command_names[] = {
@@ -206,6 +207,7 @@ static const char *const command_names[] = {
   [HR_CMD_HELP] = "help",
   [HR_CMD_HARDRUN_EXPLAIN] = "explain",
   [HR_CMD_HARDRUN_POLICY] = "policy",
+  [HR_CMD_HARDRUN_WHY] = "why",
 };
 
 const char *

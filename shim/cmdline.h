@@ -43,6 +43,7 @@ enum hr_command
   /* hardrun's own commands: names runc will never use */
   HR_CMD_HARDRUN_EXPLAIN,       /* hardrun explain */
   HR_CMD_HARDRUN_POLICY,        /* hardrun policy check|show */
+  HR_CMD_HARDRUN_WHY,           /* hardrun why ID */
 };
 
 /* Options whose value hardrun reads. Everything else is only skipped. */

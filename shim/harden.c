@@ -128,10 +128,30 @@ hr_settings_select (struct hr_settings *s, const struct hr_cmdline *cmd, const s
   return 0;
 }
 
+/* "user,rootfs,caps": the controls that changed the spec, for the hook's
+ * hint when the container fails soon after start. */
+static void
+changed_controls (const struct hr_report *rep, char *buf, size_t size)
+{
+  bool seen[HR_CTL_COUNT] = { false };
+  size_t off = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; rep && i < rep->n && off < size; i++)
+    {
+      const struct hr_finding *f = &rep->items[i];
+      if (f->action != HR_ACT_CHANGED || (unsigned) f->control >= HR_CTL_COUNT || seen[f->control])
+        continue;
+      seen[f->control] = true;
+      off += (size_t) snprintf (buf + off, size - off, "%s%s", off ? "," : "", hr_control_name (f->control));
+    }
+}
+
 /* Adds hardrun-hook to poststart and poststop, once. */
 static int
-inject_hook (const struct hr_settings *s, struct hr_json *spec, struct hr_error *err)
+inject_hook (const struct hr_settings *s, const struct hr_report *rep, struct hr_json *spec, struct hr_error *err)
 {
+  char changed[256];
+  changed_controls (rep, changed, sizeof changed);
   if (s->hook_path == NULL || s->profile.mode[HR_CTL_HOOKS] != HR_MODE_ENFORCE
       || (s->policy.audit_file == NULL && !s->policy.audit_syslog))
     return 0;
@@ -165,6 +185,12 @@ inject_hook (const struct hr_settings *s, struct hr_json *spec, struct hr_error 
         }
       if (r == 0 && s->policy.audit_syslog)
         r = hr_json_append (args, hr_json_new_string ("--syslog"), NULL);
+      if (r == 0 && k == 0 && changed[0])
+        {
+          r = hr_json_append (args, hr_json_new_string ("--changed"), NULL);
+          if (r == 0)
+            r = hr_json_append (args, hr_json_new_string (changed), NULL);
+        }
       if (r == 0)
         r = hr_json_append (args, hr_json_new_string (kinds[k]), NULL);
       if (r == 0)
@@ -269,7 +295,7 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
       /* the lifecycle hook is part of the rewrite */
       bool had = hr_json_get (f.doc, "hooks") != NULL;
       cleanup_json struct hr_json *before = had ? hr_json_copy (hr_json_get (f.doc, "hooks")) : NULL;
-      r = inject_hook (s, f.doc, err);
+      r = inject_hook (s, ret_report, f.doc, err);
       if (r == 0 && !hr_json_equal (before, hr_json_get (f.doc, "hooks")))
         ret_report->changed = true;
     }

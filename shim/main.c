@@ -46,6 +46,7 @@ usage (FILE *out)
            "  hardrun explain [--json] BUNDLE|CONFIG   what hardrun would change, without running\n"
            "  hardrun policy check [FILE]              validate a policy and its profiles\n"
            "  hardrun policy show [PROFILE]            print the effective profile\n"
+           "  hardrun why [--json] ID                  what hardrun changed in a container, how it ended\n"
            "\n"
            "Exit status: the runtime's; 1 when hardrun refuses or fails before it.\n"
            "See hardrun(8).\n",
@@ -84,7 +85,18 @@ warn_findings (const struct hr_cmdline *cmd, const struct hr_settings *s, const 
       else if (rep->items[i].action == HR_ACT_AUDIT)
         audited++;
     }
-  snprintf (msg + off, sizeof msg - off, "%zu change(s), %zu audit finding(s)", changed, audited);
+  off += (size_t) snprintf (msg + off, sizeof msg - off, "%zu change(s), %zu audit finding(s)", changed, audited);
+  /* Engines show this line only when create fails: say where the rest is
+   * for when the container fails later. */
+  if (off < sizeof msg && cmd->command != HR_CMD_EXEC && cmd->id)
+    {
+      if (s->policy.audit_file)
+        snprintf (msg + off, sizeof msg - off, "; if the container fails, \"hardrun why %s\" shows every change "
+                  "and how it ended", cmd->id);
+      else
+        snprintf (msg + off, sizeof msg - off, "; \"hardrun explain %s\" shows every change",
+                  cmd->bundle ? cmd->bundle : ".");
+    }
   struct hr_log log = { .path = cmd->log, .json = cmd->log_format && strcmp (cmd->log_format, "json") == 0 };
   hr_log_write (&log, HR_LOG_WARNING, msg);
 }
@@ -253,7 +265,8 @@ main (int argc, char **argv)
         r = exec_runtime (&cmd, settings.policy.runtime, exec_argv.argv, &err);
       hr_exec_argv_release (&exec_argv);
     }
-  else if (cmd.command == HR_CMD_HARDRUN_EXPLAIN || cmd.command == HR_CMD_HARDRUN_POLICY)
+  else if (cmd.command == HR_CMD_HARDRUN_EXPLAIN || cmd.command == HR_CMD_HARDRUN_POLICY
+           || cmd.command == HR_CMD_HARDRUN_WHY)
     {
       int status = hr_admin_main (&cmd, &err);
       if (status >= 0)
