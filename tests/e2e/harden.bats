@@ -70,7 +70,7 @@ dangerous_is_hardened() {
 	[ ! -e "$MARKER" ]
 	# what was written back
 	jq -e '.annotations == {"keep.me": "yes"}' "$b/config.json"
-	jq -e '.linux.sysctl == {"net.ipv4.tcp_syncookies": "1"}' "$b/config.json"
+	jq -e '.linux.sysctl == {"net.ipv4.tcp_syncookies": "1", "net.ipv4.ip_unprivileged_port_start": "0"}' "$b/config.json"
 	jq -e '.linux.resources.devices[0] == {"allow": false, "access": "rwm"}' "$b/config.json"
 	jq -e '.linux.resources.pids.limit > 0' "$b/config.json"
 	jq -e '(.hooks.prestart // []) | length == 0' "$b/config.json"
@@ -187,7 +187,11 @@ kept_capability() {
 	# the workload drops everything and asks only for NET_BIND_SERVICE
 	set_config "$b" '.process.capabilities = (["CAP_NET_BIND_SERVICE"] as $c |
 		{bounding: $c, effective: $c, permitted: $c})'
-	run hr "$rt" run --bundle "$b" "kept-$rt"
+	# a profile that leaves ip_unprivileged_port_start alone keeps the
+	# capability (scratch.bats has the default: no capability, :80 free)
+	local pol="$BATS_TEST_TMPDIR/policy.json"
+	echo '{"defaultProfile": "r", "profiles": {"r": {"sysctls": {"unprivilegedPorts": false}}}}' >"$pol"
+	run hr "$rt" --hardrun-policy "$pol" run --bundle "$b" "kept-$rt"
 	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
 	[[ "$output" == *"CapEff:	0000000000000400"* ]]
 	[[ "$output" == *BOUND-80* ]]
