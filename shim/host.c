@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,5 +440,56 @@ hr_host_rootfs_lookup (const char *rootfs, const char *path, struct hr_host_entr
       entry_from_stat (ret, &st);
     }
   ret->exists = ret->is_dir = ret->known = true;
+  return 0;
+}
+
+int
+hr_host_rootfs_subdirs (const char *rootfs, const char *path, struct hr_host_subdir *ret, size_t max,
+                        size_t *ret_n, struct hr_error *err)
+{
+  cleanup_close int fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return hr_error_setsys (err, errno, "root filesystem \"%s\"", rootfs);
+  char buf[PATH_MAX];
+  if (snprintf (buf, sizeof buf, "%s", path) >= (int) sizeof buf)
+    return hr_error_set (err, ENAMETOOLONG, "\"%s\": path too long", path);
+  char *save = NULL;
+  for (char *comp = strtok_r (buf, "/", &save); comp; comp = strtok_r (NULL, "/", &save))
+    {
+      int next = openat (fd, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+      if (next < 0)
+        return hr_error_setsys (err, errno, "root filesystem \"%s\": \"%s\"", rootfs, path);
+      close (fd);
+      fd = next;
+    }
+  int dfd = openat (fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return hr_error_setsys (err, errno, "root filesystem \"%s\": \"%s\"", rootfs, path);
+  DIR *d = fdopendir (dfd);
+  if (d == NULL)
+    {
+      int e = errno;
+      close (dfd);
+      return hr_error_setsys (err, e, "root filesystem \"%s\": \"%s\"", rootfs, path);
+    }
+  size_t n = 0;
+  struct dirent *de;
+  while ((de = readdir (d)) != NULL)
+    {
+      struct stat st;
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0
+          || fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR (st.st_mode))
+        continue;
+      if (n < max && strlen (de->d_name) < sizeof ret[n].name)
+        {
+          snprintf (ret[n].name, sizeof ret[n].name, "%s", de->d_name);
+          ret[n].mode = (uint32_t) (st.st_mode & 07777);
+          ret[n].uid = (uint32_t) st.st_uid;
+          ret[n].gid = (uint32_t) st.st_gid;
+        }
+      n++;
+    }
+  closedir (d);
+  *ret_n = n;
   return 0;
 }

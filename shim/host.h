@@ -6,6 +6,7 @@
 #define HARDRUN_HOST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -42,6 +43,19 @@ struct hr_host_entry
  * host directory) one component at a time, never following a symlink.
  * Fails (negative errno) when ROOTFS cannot be opened. */
 int hr_host_rootfs_lookup (const char *rootfs, const char *path, struct hr_host_entry *ret, struct hr_error *err);
+
+/* A directory directly below a path in a root filesystem. */
+struct hr_host_subdir
+{
+  char name[256];
+  uint32_t mode, uid, gid;
+};
+
+/* Fills RET (MAX entries) with the directories (not symlinks) directly
+ * below PATH (absolute, normalized, a directory reached without symlinks)
+ * in ROOTFS; *RET_N is how many there are, which may exceed MAX. */
+int hr_host_rootfs_subdirs (const char *rootfs, const char *path, struct hr_host_subdir *ret, size_t max,
+                            size_t *ret_n, struct hr_error *err);
 
 /* Resolves PATH on the host, following symlinks (realpath). Returns a
  * malloc'ed string, or NULL (errno set) if it does not resolve. */

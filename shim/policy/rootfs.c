@@ -135,16 +135,24 @@ user_namespace (const struct hr_json *spec, int64_t *ret_root_host_uid)
  * root filesystem that cannot be examined (explain without a bundle) gets
  * the tmpfs as it is. */
 static bool
-scratch_fits (struct hr_apply *a, const struct hr_json *spec, struct scratch *s)
+rootfs_dir (const struct hr_apply *a, const struct hr_json *spec, char *buf, size_t size)
 {
   const char *root = hr_json_string (hr_json_get_path (spec, "root.path"));
-  char rootfs[PATH_MAX];
   if (root == NULL || *root == '\0')
-    return true;
+    return false;
   if (root[0] == '/')
-    snprintf (rootfs, sizeof rootfs, "%s", root);
+    snprintf (buf, size, "%s", root);
   else
-    snprintf (rootfs, sizeof rootfs, "%s/%s", a->ctx->bundle_dir ? a->ctx->bundle_dir : ".", root);
+    snprintf (buf, size, "%s/%s", a->ctx->bundle_dir ? a->ctx->bundle_dir : ".", root);
+  return true;
+}
+
+static bool
+scratch_fits (struct hr_apply *a, const struct hr_json *spec, struct scratch *s)
+{
+  char rootfs[PATH_MAX];
+  if (!rootfs_dir (a, spec, rootfs, sizeof rootfs))
+    return true;
   struct hr_host_entry e;
   struct hr_error lerr = { 0 };
   if (hr_host_rootfs_lookup (rootfs, s->dest, &e, &lerr) < 0)
@@ -201,6 +209,90 @@ check_root_path (struct hr_apply *a, const struct hr_json *spec)
     hr_refusal (a, "root.path", "root filesystem \"%s\": %s", what, why);
 }
 
+/* Did the user control move the process off uid 0? Then it stands in for
+ * the root the image was made for. */
+static bool
+user_moved_off_root (const struct hr_report *rep)
+{
+  for (size_t i = 0; i < rep->n; i++)
+    if (rep->items[i].control == HR_CTL_USER && rep->items[i].action == HR_ACT_CHANGED
+        && strcmp (rep->items[i].field, "process.user.uid") == 0)
+      return true;
+  return false;
+}
+
+static bool
+mount_at (const struct hr_json *mounts, const char *dest)
+{
+  for (size_t i = 0; i < hr_json_len (mounts); i++)
+    {
+      const char *d = hr_json_string (hr_json_get (hr_json_at (mounts, i), "destination"));
+      char norm[PATH_MAX];
+      if (d && hr_path_normalize (d, norm, sizeof norm) && strcmp (norm, dest) == 0)
+        return true;
+    }
+  return false;
+}
+
+#define MAX_NESTED 32
+
+/* The directories one level below OUTER's destination that the copy would
+ * not leave writable to the process as the image meant them to be get a
+ * tmpfs of their own, the process's, with their contents:
+ *   - a world-writable one (as the official postgres image's 3777
+ *     /run/postgresql): runc before 1.1.10 copies directories up under its
+ *     caller's umask and loses the write bits (runc#3991);
+ *   - one root owns, when the process was moved off root (nginx's
+ *     /var/cache/nginx): the process stands in for that root.
+ * Inserted at AT, right after OUTER, before any mount below them. */
+static int
+add_nested (struct hr_apply *a, struct hr_json *mounts, size_t at, const char *rootfs, const struct scratch *outer,
+            bool took_root, struct hr_error *err)
+{
+  struct hr_host_subdir sub[MAX_NESTED];
+  size_t n = 0;
+  struct hr_error lerr = { 0 };
+  if (hr_host_rootfs_subdirs (rootfs, outer->dest, sub, MAX_NESTED, &n, &lerr) < 0)
+    return 0;
+  if (n > MAX_NESTED)
+    {
+      hr_note (a, "mounts", "\"%s\" has %zu directories in the image; only the first %d were examined", outer->dest,
+               n, MAX_NESTED);
+      n = MAX_NESTED;
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *why = NULL;
+      if (sub[i].uid == outer->uid)
+        continue;
+      if (sub[i].mode & 0002)
+        why = "writable by every user in the image";
+      else if (took_root && sub[i].uid == 0)
+        why = "root's in the image, and the process takes root's place";
+      if (why == NULL)
+        continue;
+      char dest[PATH_MAX];
+      if (snprintf (dest, sizeof dest, "%s/%s", outer->dest, sub[i].name) >= (int) sizeof dest
+          || mount_at (mounts, dest))
+        continue;
+      struct scratch s = *outer;
+      s.dest = dest;
+      s.mode = sub[i].mode;
+      s.copyup = true;
+      if (!hr_violation (a, "mounts", "\"%s\" is %s; added a tmpfs (size %s, owner %u:%u, mode %04o, noexec, with "
+                         "the image's contents)", dest, why, s.size, (unsigned) s.uid, (unsigned) s.gid,
+                         (unsigned) s.mode))
+        continue;
+      struct hr_json *m = new_tmpfs (&s);
+      if (m == NULL)
+        return hr_error_set (err, ENOMEM, "out of memory");
+      int r = hr_json_insert (mounts, at++, m, err);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}
+
 int
 hr_ctl_rootfs (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
@@ -220,6 +312,9 @@ hr_ctl_rootfs (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 
   /* A read-only root needs writable scratch space where programs expect
    * it, unless the engine or the user mounted something there already. */
+  char rootfs[PATH_MAX];
+  bool have_rootfs = rootfs_dir (a, spec, rootfs, sizeof rootfs);
+  bool took_root = user_moved_off_root (a->report);
   const struct hr_profile *p = a->ctx->profile;
   struct hr_json *mounts = hr_json_get (spec, "mounts");
   int64_t uid = 0, gid = 0;
@@ -249,6 +344,8 @@ hr_ctl_rootfs (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
       if (m == NULL)
         return hr_error_set (err, ENOMEM, "out of memory");
       if ((r = hr_json_insert (mounts, (size_t) at, m, err)) < 0)
+        return r;
+      if (s.copyup && have_rootfs && (r = add_nested (a, mounts, (size_t) at + 1, rootfs, &s, took_root, err)) < 0)
         return r;
     }
   return 0;

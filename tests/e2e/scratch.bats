@@ -30,6 +30,7 @@ cat /run/app/marker
 touch /run/app/new && echo RUN-APP-WRITABLE
 touch /run/shared/new && echo RUN-SHARED-WRITABLE
 touch /var/cache/new && echo CACHE-WRITABLE
+touch /var/cache/app/new && echo ROOTS-DIR-WRITABLE
 grep -E " /(run|tmp|var/cache) " /proc/mounts
 cp /bin/busybox /tmp/bb && /tmp/bb true && echo TMP-EXECUTES
 true'
@@ -40,19 +41,11 @@ true'
 scratch_bundle() {
 	local b=$1
 	make_bundle "$b" "$SCRATCH_PROBE"
-	mkdir -p "$b/rootfs/run/app" "$b/rootfs/run/shared" "$b/rootfs/var/cache"
+	mkdir -p "$b/rootfs/run/app" "$b/rootfs/run/shared" "$b/rootfs/var/cache/app"
 	echo from-the-image >"$b/rootfs/run/app/marker"
 	chown 65534:65534 "$b/rootfs/run/app"
 	chmod 0777 "$b/rootfs/run/shared"
 	chmod 0755 "$b/rootfs/run" "$b/rootfs/var/cache"
-}
-
-# runc before 1.1.10 copies directories up under its caller's umask
-# (runc#3991, fixed in 1.1.10): a world-writable directory arrives 0755.
-runc_copies_modes() {
-	local v
-	v=$(runc --version | awk '/^runc version/ { print $3 }')
-	[ "$(printf '%s\n1.1.10\n' "${v%%[+~-]*}" | sort -V | head -1)" = 1.1.10 ]
 }
 
 scratch_is_the_process_s() {
@@ -70,9 +63,11 @@ scratch_is_the_process_s() {
 	[[ "$output" == *from-the-image* ]]
 	[[ "$output" == *RUN-APP-WRITABLE* ]]
 	[[ "$output" == *CACHE-WRITABLE* ]]
-	if [ "$rt" = crun ] || runc_copies_modes; then
-		[[ "$output" == *RUN-SHARED-WRITABLE* ]]
-	fi
+	# root's directory is the process's: it runs in root's place
+	[[ "$output" == *ROOTS-DIR-WRITABLE* ]]
+	# a world-writable directory stays so (runc before 1.1.10 loses the
+	# mode when it copies up: hardrun gives it a tmpfs of its own)
+	[[ "$output" == *RUN-SHARED-WRITABLE* ]]
 	# noexec, nosuid, nodev, size-limited
 	local m
 	for m in /run /tmp /var/cache; do

@@ -271,3 +271,32 @@ hr_host_rootfs_lookup (const char *rootfs, const char *path, struct hr_host_entr
   ret->exists = ret->is_dir = ret->known = true;
   return 0;
 }
+
+int
+hr_host_rootfs_subdirs (const char *rootfs, const char *path, struct hr_host_subdir *ret, size_t max,
+                        size_t *ret_n, struct hr_error *err)
+{
+  char prefix[PATH_MAX];
+  snprintf (prefix, sizeof prefix, "%s%s/", rootfs, path);
+  if (table_find (&image, rootfs) == NULL)
+    return hr_error_setsys (err, ENOENT, "root filesystem \"%s\"", rootfs);
+  size_t n = 0, plen = strlen (prefix);
+  for (size_t i = 0; i < image.n; i++)
+    {
+      const struct entry *e = &image.v[i];
+      unsigned mode, uid, gid;
+      if (strncmp (e->key, prefix, plen) != 0 || strchr (e->key + plen, '/')
+          || sscanf (e->value, "dir %o %u %u", &mode, &uid, &gid) != 3)
+        continue;
+      if (n < max)
+        {
+          snprintf (ret[n].name, sizeof ret[n].name, "%s", e->key + plen);
+          ret[n].mode = mode;
+          ret[n].uid = uid;
+          ret[n].gid = gid;
+        }
+      n++;
+    }
+  *ret_n = n;
+  return 0;
+}

@@ -43,6 +43,7 @@ void hr_fake_set_host_namespace (const char *path, bool is_host);
 void hr_fake_set_realpath (const char *path, const char *target);
 
 /* ---- root filesystems ---- */
+/* hr_host_rootfs_subdirs lists the "dir" entries set directly below. */
 /* hr_host_rootfs_lookup(ROOTFS, P) answers from entries set for ROOTFS + P:
  * "dir MODE UID GID" (octal mode), "file" or "symlink". A missing path
  * takes the nearest ancestor that is set; ROOTFS itself must be set (else

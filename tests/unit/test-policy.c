@@ -317,6 +317,33 @@ static const struct policy_case cases[] = {
       .findings = { CHANGED ("rootfs", "\"/run\"; added a tmpfs (size 65536k, owner 999:998, mode 0711, noexec, "
                              "with the image's contents)") } },
     .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" }, { "/bundle/rootfs/run", "dir 0711 0 0" } } } },
+  { "rootfs: below the scratch, root's directories become the process's when it took root's place, and "
+    "world-writable ones stay writable", NULL, "*=off user=enforce rootfs=enforce",
+    "{'process':{'user':{'uid':0,'gid':0}},'root':{'path':'rootfs','readonly':true},'mounts':["
+    TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," TMPFS ("/var/cache") "," TMPFS ("/var/log") "]}",
+    { .checks = { { "mounts[4].destination", "'/run'" },
+                  { "mounts[5]", "{'destination':'/run/nginx','type':'tmpfs','source':'tmpfs','options':['nosuid',"
+                                 "'nodev','noexec','mode=0750','size=65536k','uid=65534','gid=65534','tmpcopyup']}" },
+                  { "mounts[6].destination", "'/run/postgresql'" },
+                  { "mounts[6].options[3]", "'mode=3777'" },
+                  { "mounts[7]", NULL } },
+      .findings = { CHANGED ("user", "uid"), CHANGED ("user", "gid"), CHANGED ("rootfs", "\"/run\""),
+                    CHANGED ("rootfs", "\"/run/nginx\" is root's in the image, and the process takes root's place"),
+                    CHANGED ("rootfs", "\"/run/postgresql\" is writable by every user in the image") } },
+    .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" }, { "/bundle/rootfs/run", "dir 0755 0 0" },
+                         { "/bundle/rootfs/run/nginx", "dir 0750 0 0" },
+                         { "/bundle/rootfs/run/postgresql", "dir 3777 102 103" },
+                         { "/bundle/rootfs/run/redis", "dir 0755 100 101" },
+                         { "/bundle/rootfs/run/lock", "symlink" } } } },
+  { "rootfs: a named user keeps root's directories root's", NULL, "*=off user=enforce rootfs=enforce",
+    "{'process':{'user':{'uid':33,'gid':33}},'root':{'path':'rootfs','readonly':true},'mounts':["
+    TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," TMPFS ("/var/cache") "," TMPFS ("/var/log") "]}",
+    { .checks = { { "mounts[4].destination", "'/run'" }, { "mounts[5].destination", "'/run/postgresql'" },
+                  { "mounts[6]", NULL } },
+      .findings = { CHANGED ("rootfs", "\"/run\""), CHANGED ("rootfs", "\"/run/postgresql\"") } },
+    .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" }, { "/bundle/rootfs/run", "dir 0755 0 0" },
+                         { "/bundle/rootfs/run/nginx", "dir 0750 0 0" },
+                         { "/bundle/rootfs/run/postgresql", "dir 3777 102 103" } } } },
   { "rootfs: a symlink in the image is mounted over where it leads, with its contents", NULL,
     ONLY ("rootfs", "enforce"),
     "{'root':{'path':'/images/r','readonly':true},'mounts':["
