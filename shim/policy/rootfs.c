@@ -242,8 +242,10 @@ mount_at (const struct hr_json *mounts, const char *dest)
  *   - a world-writable one (as the official postgres image's 3777
  *     /run/postgresql): runc before 1.1.10 copies directories up under its
  *     caller's umask and loses the write bits (runc#3991);
- *   - one root owns, when the process was moved off root (nginx's
- *     /var/cache/nginx): the process stands in for that root.
+ *   - any other, when the process was moved off root: the process stands
+ *     in for the root the image was made for, who could write them all
+ *     (nginx's /var/cache/nginx, root's; Debian's /var/log/lighttpd,
+ *     www-data's).
  * Inserted at AT, right after OUTER, before any mount below them. */
 static int
 add_nested (struct hr_apply *a, struct hr_json *mounts, size_t at, const char *rootfs, const struct scratch *outer,
@@ -267,8 +269,8 @@ add_nested (struct hr_apply *a, struct hr_json *mounts, size_t at, const char *r
         continue;
       if (sub[i].mode & 0002)
         why = "writable by every user in the image";
-      else if (took_root && sub[i].uid == 0)
-        why = "root's in the image, and the process takes root's place";
+      else if (took_root)
+        why = "root's to write in the image, and the process takes root's place";
       if (why == NULL)
         continue;
       char dest[PATH_MAX];

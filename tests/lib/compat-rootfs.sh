@@ -27,7 +27,9 @@ trap 'rm -rf "$state"' EXIT
 apt-get -s install --no-install-recommends -o Dir::State::status="$state/status" $pkgs 2>/dev/null |
 	awk '/^Inst / { v = $3; gsub(/[()\[\]]/, "", v); print $2 "=" v }' | sort >"$state/list"
 [ -s "$state/list" ] || { echo "compat-rootfs: apt cannot resolve the packages" >&2; exit 77; }
-key=$(sha256sum "$state/list" | cut -c1-16)
+# the recipe (this script and its files) is part of the key
+here=$(cd "$(dirname "$0")" && pwd)
+key=$(cat "$state/list" "$0" "$here"/compat/* | sha256sum | cut -c1-16)
 tree="$cache/rootfs-$key"
 
 if [ ! -d "$tree" ]; then
@@ -67,6 +69,15 @@ if [ ! -d "$tree" ]; then
 		"$r"/usr/lib/postgresql/*/lib/bitcode
 	mkdir -p "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/var/tmp" "$r/run" "$r/data" "$r/root"
 	chmod 1777 "$r/tmp" "$r/var/tmp"
+	# as in Debian's images: /var/run and /var/lock lead into /run
+	mkdir -p "$r/run/lock"
+	for d in run lock; do
+		if [ -d "$r/var/$d" ] && [ ! -L "$r/var/$d" ]; then
+			cp -a "$r/var/$d/." "$r/run/$([ $d = lock ] && echo lock/)" 2>/dev/null || true
+			rm -rf "${r:?}/var/$d"
+		fi
+	done
+	rm -f "$r/run/run"
 	ln -sfn /run "$r/var/run"
 	ln -sfn /run/lock "$r/var/lock"
 	# The named users, as the official images (or Debian's postinst) make them.
@@ -102,7 +113,13 @@ EOF
 	chown 33:33 "$r/var/cache/lighttpd" "$r/var/log/lighttpd" "$r/run/lighttpd"
 	chown 1000:1000 "$r/home/app"
 	echo "compat ok" >"$r/var/www/html/index.html"
-	ln -sf /usr/lib/postgresql/15/bin/initdb "$r/usr/local/bin/initdb" 2>/dev/null || true
+	# each workload's configuration and entrypoint (tests/lib/compat/)
+	mkdir -p "$r/var/cache/nginx" "$r/usr/local/bin" "$r/etc/haproxy"
+	cp "$here"/compat/nginx-*.conf "$r/etc/nginx/"
+	cp "$here"/compat/haproxy-*.cfg "$r/etc/haproxy/"
+	cp "$here"/compat/lighttpd-*.conf "$r/etc/lighttpd/"
+	cp "$here"/compat/*-entrypoint.sh "$r/usr/local/bin/"
+	chmod 0755 "$r"/usr/local/bin/*-entrypoint.sh
 	mv "$tmp" "$tree"
 fi
 echo "$tree"

@@ -317,7 +317,7 @@ static const struct policy_case cases[] = {
       .findings = { CHANGED ("rootfs", "\"/run\"; added a tmpfs (size 65536k, owner 999:998, mode 0711, noexec, "
                              "with the image's contents)") } },
     .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" }, { "/bundle/rootfs/run", "dir 0711 0 0" } } } },
-  { "rootfs: below the scratch, root's directories become the process's when it took root's place, and "
+  { "rootfs: below the scratch, every directory becomes the process's when it took root's place, and "
     "world-writable ones stay writable", NULL, "*=off user=enforce rootfs=enforce",
     "{'process':{'user':{'uid':0,'gid':0}},'root':{'path':'rootfs','readonly':true},'mounts':["
     TMPFS ("/tmp") "," TMPFS ("/var/tmp") "," TMPFS ("/var/cache") "," TMPFS ("/var/log") "]}",
@@ -326,10 +326,13 @@ static const struct policy_case cases[] = {
                                  "'nodev','noexec','mode=0750','size=65536k','uid=65534','gid=65534','tmpcopyup']}" },
                   { "mounts[6].destination", "'/run/postgresql'" },
                   { "mounts[6].options[3]", "'mode=3777'" },
-                  { "mounts[7]", NULL } },
+                  { "mounts[7].destination", "'/run/redis'" },
+                  { "mounts[8]", NULL } },
       .findings = { CHANGED ("user", "uid"), CHANGED ("user", "gid"), CHANGED ("rootfs", "\"/run\""),
-                    CHANGED ("rootfs", "\"/run/nginx\" is root's in the image, and the process takes root's place"),
-                    CHANGED ("rootfs", "\"/run/postgresql\" is writable by every user in the image") } },
+                    CHANGED ("rootfs", "\"/run/nginx\" is root's to write in the image, and the process takes "
+                                       "root's place"),
+                    CHANGED ("rootfs", "\"/run/postgresql\" is writable by every user in the image"),
+                    CHANGED ("rootfs", "\"/run/redis\" is root's to write") } },
     .host = { .image = { { "/bundle/rootfs", "dir 0755 0 0" }, { "/bundle/rootfs/run", "dir 0755 0 0" },
                          { "/bundle/rootfs/run/nginx", "dir 0750 0 0" },
                          { "/bundle/rootfs/run/postgresql", "dir 3777 102 103" },
