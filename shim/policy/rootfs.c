@@ -128,12 +128,7 @@ user_namespace (const struct hr_json *spec, int64_t *ret_root_host_uid)
   return has;
 }
 
-/* Whether the runtime can mount at S->dest, and how the image has it
- * there. Returns false (with a note) where it cannot: the runtime creates a
- * missing mount point as the container's root, which in a user namespace
- * is an unprivileged host user who may not write the parent directory. A
- * root filesystem that cannot be examined (explain without a bundle) gets
- * the tmpfs as it is. */
+/* The root filesystem's host directory (root.path, from the bundle). */
 static bool
 rootfs_dir (const struct hr_apply *a, const struct hr_json *spec, char *buf, size_t size)
 {
@@ -147,6 +142,12 @@ rootfs_dir (const struct hr_apply *a, const struct hr_json *spec, char *buf, siz
   return true;
 }
 
+/* Whether the runtime can mount at S->dest, and how the image has it
+ * there. Returns false (with a note) where it cannot: the runtime creates a
+ * missing mount point as the container's root, which in a user namespace
+ * is an unprivileged host user who may not write the parent directory. A
+ * root filesystem that cannot be examined (explain without a bundle) gets
+ * the tmpfs as it is. */
 static bool
 scratch_fits (struct hr_apply *a, const struct hr_json *spec, struct scratch *s)
 {
