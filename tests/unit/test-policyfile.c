@@ -152,6 +152,12 @@ test_empty_policy (void)
   ok (!p.audit_syslog, "no syslog unless asked");
   for (size_t i = 0; hr_builtin_profiles[i]; i++)
     ok (hr_policy_profile (&p, hr_builtin_profiles[i]) != NULL, "built-in \"%s\" is there", hr_builtin_profiles[i]);
+  /* low ports open where the profile rewrites; audit and privileged change nothing */
+  ok (hr_policy_profile (&p, "restricted")->unprivileged_ports, "restricted opens low ports");
+  ok (hr_policy_profile (&p, "baseline")->unprivileged_ports, "baseline opens low ports");
+  ok (!hr_policy_profile (&p, "audit")->unprivileged_ports, "audit leaves them");
+  ok (!hr_policy_profile (&p, "privileged")->unprivileged_ports, "privileged leaves them");
+  check_int (hr_policy_profile (&p, "restricted")->tmpfs_paths.n, ==, 5);
   ok (hr_policy_profile (&p, "nope") == NULL, "no profile \"nope\"");
   ok (hr_policy_profile (&p, NULL) == NULL, "no profile NULL");
   hr_policy_release (&p);
@@ -178,7 +184,8 @@ test_full_policy (void)
                              "      \"rootfs\": {\"tmpfs\": [\"/tmp\", \"/var/cache/nginx\"], \"tmpfsSize\": \"64m\"},\n"
                              "      \"hooks\": {\"allow\": [\"/usr/libexec/oci/hooks.d/x\"]},\n"
                              "      \"mounts\": {\"readonlyHostPaths\": [\"/etc/ssl/certs\"]},\n"
-                             "      \"sysctls\": {\"allow\": [\"net.ipv4.ping_group_range\", \"net.core.*\"]},\n"
+                             "      \"sysctls\": {\"allow\": [\"net.ipv4.ping_group_range\", \"net.core.*\"],"
+                             " \"unprivilegedPorts\": false},\n"
                              "      \"pids\": {\"limit\": 512},\n"
                              "      \"seccomp\": {\"profile\": \"/etc/hardrun/seccomp/web.json\"},\n"
                              "      \"apparmor\": {\"profile\": \"web\", \"file\": \"/etc/apparmor.d/web\"},\n"
@@ -228,6 +235,7 @@ test_full_policy (void)
   check_str (w->hook_paths.v[0], "/usr/libexec/oci/hooks.d/x");
   check_int (w->readonly_host_paths.n, ==, 1);
   check_int (w->sysctls.n, ==, 2);
+  ok (!w->unprivileged_ports, "sysctls.unprivilegedPorts false");
   check_int (w->pids_limit, ==, 512);
   check_str (w->seccomp_profile, "/etc/hardrun/seccomp/web.json");
   check_str (w->apparmor_profile, "web");
@@ -631,6 +639,9 @@ test_invalid (void)
       "policy.json:1: \"profiles.web.caps.allow[0]\": expected a non-empty string" },
     { "caps.strictRequest not a boolean", "{\"profiles\": {\"web\": {\"caps\": {\n\"strictRequest\": 1}}}}",
       "policy.json:2: \"profiles.web.caps.strictRequest\": expected a boolean" },
+    { "sysctls.unprivilegedPorts not a boolean",
+      "{\"profiles\": {\"web\": {\"sysctls\": {\"unprivilegedPorts\": \"yes\"}}}}",
+      "policy.json:1: \"profiles.web.sysctls.unprivilegedPorts\": expected a boolean" },
     { "unknown caps key", "{\"profiles\": {\"web\": {\"caps\": {\"add\": []}}}}",
       "policy.json:1: \"profiles.web.caps.add\": unknown field" },
     { "relative tmpfs path", "{\"profiles\": {\"web\": {\"rootfs\": {\"tmpfs\": [\"/tmp\",\n\"run\"]}}}}",
