@@ -53,7 +53,8 @@ struct hr_host_subdir
 
 /* Fills RET (MAX entries) with the directories (not symlinks) directly
  * below PATH (absolute, normalized, a directory reached without symlinks)
- * in ROOTFS; *RET_N is how many there are, which may exceed MAX. */
+ * in ROOTFS, among its first 4096 entries; *RET_N is how many there are,
+ * which may exceed MAX. */
 int hr_host_rootfs_subdirs (const char *rootfs, const char *path, struct hr_host_subdir *ret, size_t max,
                             size_t *ret_n, struct hr_error *err);
 
