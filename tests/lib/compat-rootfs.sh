@@ -120,6 +120,7 @@ EOF
 	cp "$here"/compat/lighttpd-*.conf "$r/etc/lighttpd/"
 	cp "$here"/compat/*-entrypoint.sh "$r/usr/local/bin/"
 	chmod 0755 "$r"/usr/local/bin/*-entrypoint.sh
-	mv "$tmp" "$tree"
+	# another run may have finished the same tree meanwhile: keep its
+	mv -T "$tmp" "$tree" 2>/dev/null || rm -rf "$tmp"
 fi
 echo "$tree"
