@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "error.h"
 
@@ -32,5 +33,43 @@ uint64_t hr_host_bounding_caps (void);
 /* Resolves PATH on the host, following symlinks (realpath). Returns a
  * malloc'ed string, or NULL (errno set) if it does not resolve. */
 char *hr_host_realpath (const char *path);
+
+/* ---- host objects (host-path.c) ---- */
+
+/* What a host path names once it is resolved the way the kernel resolves a
+ * bind mount's source: component by component from "/", following
+ * symlinks, never through procfs' links (/proc/self, /proc/PID/root,
+ * /proc/PID/fd/N: where those lead depends on the process that resolves
+ * them, and runc resolves later, as another process, after mounting the
+ * container's own /proc). */
+struct hr_host_object
+{
+  char *path;                   /* owned: where it leads (no symlinks, no "..") */
+  /* owned: the same object named at the first mount of its filesystem
+   * ("/" for a bind of the host's root onto a volume's _data): what it
+   * is, whatever it is called. Equal to PATH when nothing is bound. */
+  char *identity;
+  /* owned, NULL if none: a directory above PATH that someone other than
+   * root and hardrun's caller could change (replace PATH with a symlink)
+   * between hardrun's check and the runtime's mount, and who */
+  char *swappable;
+  unsigned type;                /* S_IFMT bits */
+  unsigned rdev_major, rdev_minor;      /* a device node's number */
+};
+
+static inline void
+hr_host_object_release (struct hr_host_object *o)
+{
+  free (o->path);
+  free (o->identity);
+  free (o->swappable);
+  o->path = o->identity = o->swappable = NULL;
+}
+
+/* Resolves PATH (absolute) into *RET. Fails with -ENOENT or -ENOTDIR when it
+ * does not exist, -EXDEV when it is reached through a procfs link, -ELOOP
+ * for too many symlinks, another negative errno when it cannot be examined;
+ * ERR says which component. */
+int hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *err);
 
 #endif

@@ -79,6 +79,16 @@ void hr_note (struct hr_apply *a, const char *field, const char *fmt, ...)
  * nor be its root filesystem, or NULL (policy/mounts.c). */
 const char *hr_host_path_why_sensitive (const char *path);
 
+/* Why the resolved host object O may not be bound, judged by its path and
+ * by its identity (what is mounted there), or NULL; *WHAT is the name that
+ * decided (policy/mounts.c). */
+struct hr_host_object;
+const char *hr_host_object_why_sensitive (const struct hr_host_object *o, const char **what);
+
+/* PATH (relative ones from BASE) resolved on the host; owned, NULL when it
+ * does not resolve (policy/mounts.c). */
+char *hr_host_dir_resolved (const char *base, const char *path);
+
 typedef int (*hr_control_fn) (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
 
 /* The controls (policy/<name>.c). Each takes a whole spec (config.json). */

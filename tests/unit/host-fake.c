@@ -2,11 +2,14 @@
 #include "config.h"
 #include "host-fake.h"
 #include "cleanup.h"
+#include "pathname.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define ALL_CAPS ((UINT64_C (1) << 41) - 1)
 
@@ -31,7 +34,7 @@ struct table
   size_t n;
 };
 
-static struct table loaded_profiles, namespaces, realpaths;
+static struct table loaded_profiles, namespaces, realpaths, identities, swappables, devices;
 static char *last_file;
 
 static char *
@@ -96,6 +99,9 @@ hr_fake_reset (void)
   table_clear (&loaded_profiles);
   table_clear (&namespaces);
   table_clear (&realpaths);
+  table_clear (&identities);
+  table_clear (&swappables);
+  table_clear (&devices);
   free (last_file);
   last_file = NULL;
 }
@@ -217,4 +223,59 @@ hr_host_realpath (const char *path)
       return NULL;
     }
   return xstrdup (e->value);
+}
+
+/* ---- host objects ---- */
+
+void
+hr_fake_set_identity (const char *path, const char *identity)
+{
+  table_set (&identities, path, identity, true);
+}
+
+void
+hr_fake_set_swappable (const char *path, const char *why)
+{
+  table_set (&swappables, path, why, true);
+}
+
+void
+hr_fake_set_type (const char *path, char type, unsigned major, unsigned minor)
+{
+  char v[32];
+  snprintf (v, sizeof v, "%c %u %u", type, major, minor);
+  table_set (&devices, path, v, true);
+}
+
+int
+hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *err)
+{
+  char norm[PATH_MAX];
+  memset (ret, 0, sizeof *ret);
+  if (path == NULL || path[0] != '/' || !hr_path_normalize (path, norm, sizeof norm))
+    return hr_error_set (err, EINVAL, "not an absolute path");
+  const struct entry *e = table_find (&realpaths, path);
+  if (e == NULL)
+    e = table_find (&realpaths, norm);
+  const char *to = e ? e->value : norm;
+  if (to == NULL)
+    return hr_error_set (err, ENOENT, "\"%s\": No such file or directory", path);
+  if (strcmp (to, "!ELOOP") == 0)
+    return hr_error_set (err, ELOOP, "too many symbolic links");
+  if (strcmp (to, "!EXDEV") == 0)
+    return hr_error_set (err, EXDEV, "a procfs link");
+  const struct entry *id = table_find (&identities, to);
+  const struct entry *sw = table_find (&swappables, to);
+  const struct entry *dev = table_find (&devices, to);
+  ret->path = xstrdup (to);
+  ret->identity = xstrdup (id ? id->value : to);
+  ret->swappable = sw ? xstrdup (sw->value) : NULL;
+  ret->type = S_IFDIR;
+  if (dev)
+    {
+      char t;
+      if (sscanf (dev->value, "%c %u %u", &t, &ret->rdev_major, &ret->rdev_minor) == 3)
+        ret->type = t == 'b' ? S_IFBLK : t == 'c' ? S_IFCHR : t == 'f' ? S_IFREG : S_IFDIR;
+    }
+  return 0;
 }

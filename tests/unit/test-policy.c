@@ -59,6 +59,14 @@ struct expect
 struct host
 {
   const char *realpath[4][2];   /* path -> target */
+  const char *identity[2][2];   /* resolved path -> what is mounted there */
+  const char *swappable[2][2];  /* resolved path -> who could swap it */
+  struct
+  {
+    const char *path;
+    char type;                  /* 'b', 'c', 'f' */
+    unsigned major, minor;
+  } type[2];
   const char *host_ns[4];       /* namespace paths that are the host's */
   uint64_t lacks_caps;          /* capabilities the host cannot grant */
   bool apparmor;
@@ -373,9 +381,11 @@ static const struct policy_case cases[] = {
     MOUNTS1 (BIND ("/var/lib/docker/../../../etc", "/x", "['rbind']")),
     { .findings = { REFUSED ("mounts", "bind mount of \"/etc\" at \"/x\": a sensitive host path") },
       .refused = true } },
-  { "mounts: /var/lib/docker/../../etc is /var/etc, judged as such", NULL, ONLY ("mounts", "enforce"),
+  { "mounts: /var/lib/docker/../../etc is /var/etc, judged and bound as such", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("/var/lib/docker/../../etc", "/x", "['rbind','nosuid','nodev']")),
-    { 0 } },
+    { .out = MOUNTS1 (BIND ("/var/etc", "/x", "['rbind','nosuid','nodev']")),
+      .findings = { CHANGED ("mounts", "mounts[0].source: bind source \"/var/lib/docker/../../etc\" leads to "
+                                       "\"/var/etc\"; bound by that path") } } },
   { "mounts: a symlink that leads to /etc", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("/srv/config", "/x", "['rbind']")),
     { .findings = { REFUSED ("mounts", "bind mount of \"/etc\" at \"/x\": a sensitive host path") },
@@ -406,7 +416,7 @@ static const struct policy_case cases[] = {
     { .findings = { REFUSED ("mounts", "a sensitive host path") }, .refused = true } },
   { "mounts: a source that is there but cannot be resolved (a symlink loop)", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("/srv/loop", "/x", "['rbind','nosuid','nodev']")),
-    { .findings = { REFUSED ("mounts", "bind source \"/srv/loop\" cannot be resolved: Too many levels of symbolic links") },
+    { .findings = { REFUSED ("mounts", "bind source \"/srv/loop\" cannot be resolved: too many symbolic links") },
       .refused = true },
     .host = { .realpath = { { "/srv/loop", "!ELOOP" } } } },
   { "mounts: a containerd shim socket directory entry", NULL, ONLY ("mounts", "enforce"),
@@ -420,10 +430,108 @@ static const struct policy_case cases[] = {
     MOUNTS1 (BIND ("data", "/x", "['rbind']")),
     { .findings = { REFUSED ("mounts", "bind mount of \"/etc\"") }, .refused = true },
     .bundle = "/srv/bundle", .host = { .realpath = { { "/srv/bundle/data", "/etc" } } } },
-  { "mounts: a plain relative source is allowed", NULL, ONLY ("mounts", "enforce"),
+  { "mounts: a plain relative source is allowed, bound by its resolved path", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("data", "/x", "['rbind','nosuid','nodev']")),
-    { 0 },
+    { .out = MOUNTS1 (BIND ("/srv/bundle/data", "/x", "['rbind','nosuid','nodev']")),
+      .findings = { CHANGED ("mounts", "bind source \"data\" leads to \"/srv/bundle/data\"") } },
     .bundle = "/srv/bundle" },
+  { "mounts: a relative source that leads out of the bundle", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("../other", "/x", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "relative bind source \"/srv/other\" leads out of the bundle, to "
+                                       "\"/srv/other\"") },
+      .refused = true },
+    .bundle = "/srv/bundle" },
+  { "mounts: a relative source whose symlink leads out of the bundle", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("data", "/x", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "leads out of the bundle, to \"/srv/elsewhere\"") }, .refused = true },
+    .bundle = "/srv/bundle", .host = { .realpath = { { "/srv/bundle/data", "/srv/elsewhere" } } } },
+  /* resolved as runc will resolve it, later, from another process */
+  { "mounts: a source that does not exist is refused", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/later", "/x", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "mounts[0].source: bind source \"/srv/later\" does not exist") },
+      .refused = true },
+    .host = { .realpath = { { "/srv/later", NULL } } } },
+  { "mounts: a source reached through a procfs link is refused", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/pid1-root/etc", "/x", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "bind source \"/srv/pid1-root/etc\" is reached through a procfs link") },
+      .refused = true },
+    .host = { .realpath = { { "/srv/pid1-root/etc", "!EXDEV" } } } },
+  { "mounts: a source inside root.path is refused (the container's own /proc)", NULL, ONLY ("mounts", "enforce"),
+    "{'root':{'path':'rootfs'},'mounts':[{'destination':'/proc','type':'proc','source':'proc'},"
+    BIND ("/bundle/rootfs/proc/1/root", "/x", "['rbind','nosuid','nodev']") "]}",
+    { .findings = { REFUSED ("mounts", "mounts[1].source: bind source \"/bundle/rootfs/proc/1/root\" is inside "
+                                       "the container's root filesystem \"/bundle/rootfs\"") },
+      .refused = true } },
+  { "mounts: a source under an earlier mount's destination is inside root.path", NULL, ONLY ("mounts", "enforce"),
+    "{'root':{'path':'/images/r1'},'mounts':[" BIND ("/srv/etc-link-dir", "/links", "['rbind','nosuid','nodev']") ","
+    BIND ("/srv/x", "/y", "['rbind','nosuid','nodev']") "]}",
+    { .findings = { REFUSED ("mounts", "mounts[1].source: bind source \"/srv/x\" is inside the container's root "
+                                       "filesystem \"/images/r1\"") },
+      .refused = true },
+    .host = { .realpath = { { "/srv/x", "/images/r1/links/etc" } } } },
+  { "mounts: a volume onto which the host's / is mounted is judged as /", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/var/lib/docker/volumes/v/_data", "/v", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "bind mount of \"/var/lib/docker/volumes/v/_data\" at \"/v\": what is "
+                                       "mounted there is the host's \"/\": the host's root filesystem") },
+      .refused = true },
+    .host = { .identity = { { "/var/lib/docker/volumes/v/_data", "/" } } } },
+  { "mounts: a volume onto which /run is mounted holds a runtime socket", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/var/lib/containers/storage/volumes/v/_data", "/v", "['rbind','ro','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "the host's \"/run\": a container runtime socket or a directory holding "
+                                       "one") },
+      .refused = true },
+    .ro_host_paths = { "/run" },
+    .host = { .identity = { { "/var/lib/containers/storage/volumes/v/_data", "/run" } } } },
+  { "mounts: a volume that is a block device", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/var/lib/docker/volumes/v/_data", "/v", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "\"/var/lib/docker/volumes/v/_data\" at \"/v\": a block device") },
+      .refused = true },
+    .host = { .type = { { "/var/lib/docker/volumes/v/_data", 'b', 8, 0 } } } },
+  { "mounts: a character device other than null, zero, full, random, urandom, tty", NULL,
+    ONLY ("mounts", "enforce"),
+    "{'mounts':[" BIND ("/srv/kmsg", "/kmsg", "['bind','nosuid','nodev']") ","
+    BIND ("/srv/null", "/null", "['bind','nosuid','nodev']") "]}",
+    { .findings = { REFUSED ("mounts", "mounts[0].source: bind mount of \"/srv/kmsg\" at \"/kmsg\": a device") },
+      .refused = true },
+    .host = { .type = { { "/srv/kmsg", 'c', 1, 11 }, { "/srv/null", 'c', 1, 3 } } } },
+  { "mounts: a source others could swap for a symlink before runc mounts it", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/shared/vol", "/v", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "bind source \"/srv/shared/vol\": \"/srv/shared\" is writable by anyone, "
+                                       "who could replace it with a symlink") },
+      .refused = true },
+    .host = { .swappable = { { "/srv/shared/vol", "\"/srv/shared\" is writable by anyone" } } } },
+  { "mounts: a symlinked source is bound by where it leads", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/current", "/v", "['rbind','nosuid','nodev']")),
+    { .out = MOUNTS1 (BIND ("/srv/releases/7", "/v", "['rbind','nosuid','nodev']")),
+      .findings = { CHANGED ("mounts", "bind source \"/srv/current\" leads to \"/srv/releases/7\"; bound by "
+                                       "that path") } },
+    .host = { .realpath = { { "/srv/current", "/srv/releases/7" } } } },
+  { "mounts: docker run --init binds docker-init read-only", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/usr/bin/docker-init", "/sbin/docker-init", "['bind','ro','nosuid','nodev']")),
+    { 0 },
+    .host = { .type = { { "/usr/bin/docker-init", 'f', 0, 0 } } } },
+  { "mounts: an engine's init program, writable, is refused", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/usr/bin/catatonit", "/run/podman-init", "['bind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "a sensitive host path") }, .refused = true },
+    .host = { .type = { { "/usr/bin/catatonit", 'f', 0, 0 } } } },
+  { "mounts: another /usr file read-only is still refused", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/usr/bin/python3", "/sbin/docker-init", "['bind','ro','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "a sensitive host path") }, .refused = true },
+    .host = { .type = { { "/usr/bin/python3", 'f', 0, 0 } } } },
+  { "mounts: root.path onto which the host's / is mounted", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'/var/lib/docker/volumes/v/_data','readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run")
+    "," TMPFS ("/var/tmp") "]}",
+    { .findings = { REFUSED ("rootfs", "root.path: root filesystem \"/var/lib/docker/volumes/v/_data\": what is "
+                                       "mounted there is the host's \"/\"") },
+      .refused = true },
+    .host = { .identity = { { "/var/lib/docker/volumes/v/_data", "/" } } } },
+  { "mounts: root.path through a procfs link", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'/srv/pid1-root','readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run") ","
+    TMPFS ("/var/tmp") "]}",
+    { .findings = { REFUSED ("rootfs", "root.path: root filesystem \"/srv/pid1-root\" is reached through a "
+                                       "procfs link") },
+      .refused = true },
+    .host = { .realpath = { { "/srv/pid1-root", "!EXDEV" } } } },
   { "mounts: an ext4 mount of a host disk", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 ("{'destination':'/mnt','type':'ext4','source':'/dev/sda1'}"),
     { .findings = { REFUSED ("mounts", "mounts[0]: mount of type \"ext4\" (source \"/dev/sda1\") at \"/mnt\" "
@@ -959,6 +1067,12 @@ setup_host (const struct host *h)
   hr_fake_bounding_caps &= ~h->lacks_caps;
   for (size_t i = 0; i < 4 && h->realpath[i][0]; i++)
     hr_fake_set_realpath (h->realpath[i][0], h->realpath[i][1]);
+  for (size_t i = 0; i < 2 && h->identity[i][0]; i++)
+    hr_fake_set_identity (h->identity[i][0], h->identity[i][1]);
+  for (size_t i = 0; i < 2 && h->swappable[i][0]; i++)
+    hr_fake_set_swappable (h->swappable[i][0], h->swappable[i][1]);
+  for (size_t i = 0; i < 2 && h->type[i].path; i++)
+    hr_fake_set_type (h->type[i].path, h->type[i].type, h->type[i].major, h->type[i].minor);
   for (size_t i = 0; i < 4 && h->host_ns[i]; i++)
     hr_fake_set_host_namespace (h->host_ns[i], true);
 }
