@@ -187,6 +187,8 @@ join (const char *dir, const char *rest)
   char *s = NULL;
   if (strcmp (dir, "/") == 0)
     return strdup (*rest ? rest : "/");
+  if (strcmp (rest, "/") == 0)
+    return strdup (dir);
   if (asprintf (&s, "%s%s", dir, rest) < 0)
     return NULL;
   return s;
