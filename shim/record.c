@@ -136,6 +136,7 @@ hr_record_write (const char *state_dir, const char *root, const char *id, const 
       return r;
   if ((r = hr_json_set (rec, "profile", hr_json_new_string (profile ? profile : ""), err)) < 0
       || (r = hr_json_set (rec, "bundle", hr_json_new_string (bundle ? bundle : ""), err)) < 0
+      || (r = copy_member (rec, hr_json_get (spec, "root"), "path", err)) < 0
       || (r = hr_json_set (rec, "runtime", hr_json_new_string (runtime ? runtime : ""), err)) < 0)
     return r;
 

@@ -332,9 +332,7 @@ int
 hr_ctl_mounts (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
   struct hr_json *mounts = hr_json_get (spec, "mounts");
-  const char *b = a->ctx->bundle_dir ? a->ctx->bundle_dir : ".";
-  cleanup_free char *bundle = b[0] == '/' ? hr_host_dir_resolved (NULL, b) : hr_host_realpath (b);
-  cleanup_free char *root = hr_host_dir_resolved (bundle, hr_json_string (hr_json_get_path (spec, "root.path")));
+  const char *bundle = a->ctx->bundle_host, *root = a->ctx->rootfs_host;
   int r;
   for (size_t i = 0; i < hr_json_len (mounts); i++)
     {

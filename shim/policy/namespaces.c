@@ -5,12 +5,51 @@
 #include "policy/policy.h"
 #include "cleanup.h"
 #include "host.h"
+#include "pathname.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char *const required[] = { "pid", "ipc", "uts", "mount", "network" };
+
+/* A namespace path's directory is resolved as a bind source is: never
+ * through a procfs link (/proc/self, /proc/PID/root/...: what they name
+ * depends on who resolves them), never in the container's own root
+ * filesystem (the image's content). The file itself is a procfs link
+ * (/proc/PID/ns/net) or a bind-mounted nsfs file (/run/netns/X). */
+static bool
+namespace_path_trusted (struct hr_apply *a, const char *field, const char *path)
+{
+  char dir[PATH_MAX];
+  const char *slash = strrchr (path, '/');
+  if (path[0] != '/' || slash == NULL || (size_t) (slash - path) >= sizeof dir)
+    {
+      hr_refusal (a, field, "namespace path \"%s\" is not an absolute path", path);
+      return false;
+    }
+  memcpy (dir, path, (size_t) (slash - path));
+  dir[slash - path] = '\0';
+  if (dir[0] == '\0')
+    strcpy (dir, "/");
+  struct hr_host_object o = { 0 };
+  struct hr_error e = { 0 };
+  int r = hr_host_resolve (dir, &o, &e);
+  bool ok = true;
+  if (r == -EXDEV)
+    {
+      hr_refusal (a, field, "namespace path \"%s\" is reached through a procfs link (%s)", path, e.msg);
+      ok = false;
+    }
+  else if (r == 0 && a->ctx->rootfs_host && hr_path_is_under (o.path, a->ctx->rootfs_host))
+    {
+      hr_refusal (a, field, "namespace path \"%s\" is inside the container's root filesystem", path);
+      ok = false;
+    }
+  hr_host_object_release (&o);
+  return ok;
+}
 
 int
 hr_ctl_namespaces (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
@@ -35,6 +74,8 @@ hr_ctl_namespaces (struct hr_apply *a, struct hr_json *spec, struct hr_error *er
         if (strcmp (type, required[k]) == 0)
           have[k] = true;
       if (path == NULL || *path == '\0')
+        continue;
+      if (!namespace_path_trusted (a, field, path))
         continue;
       bool is_host = false;
       struct hr_error e2 = { 0 };

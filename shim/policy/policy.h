@@ -52,6 +52,11 @@ struct hr_policy_ctx
   const char *seccomp_dir;            /* borrowed: where seccomp profiles live */
   const char *apparmor_dir;           /* borrowed: where AppArmor profiles live */
   const char *state_dir;              /* borrowed: hardrun's state (SELinux MCS registry) */
+  /* Set by hr_policy_apply for the controls: the bundle directory and
+   * root.path resolved on the host (see host.h), NULL where they do not
+   * resolve. */
+  const char *bundle_host;
+  const char *rootfs_host;
 };
 
 /* One control at work: what it gets and where it reports. */
@@ -84,6 +89,12 @@ const char *hr_host_path_why_sensitive (const char *path);
  * decided (policy/mounts.c). */
 struct hr_host_object;
 const char *hr_host_object_why_sensitive (const struct hr_host_object *o, const char **what);
+
+/* Refuses a working directory CWD (FIELD names it) that is under /proc or
+ * runc's /dev links into it, as written or once the symlinks of the root
+ * filesystem ROOT (a host path, NULL when unknown) are followed
+ * (policy/paths.c). */
+void hr_cwd_check (struct hr_apply *a, const char *field, const char *cwd, const char *root);
 
 /* PATH (relative ones from BASE) resolved on the host; owned, NULL when it
  * does not resolve (policy/mounts.c). */

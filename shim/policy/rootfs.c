@@ -84,8 +84,7 @@ check_root_path (struct hr_apply *a, const struct hr_json *spec)
   if (path == NULL || *path == '\0')
     return;
   /* runc takes a relative root.path from the bundle directory. */
-  const char *b = a->ctx->bundle_dir ? a->ctx->bundle_dir : ".";
-  cleanup_free char *bundle = path[0] == '/' ? NULL : b[0] == '/' ? hr_host_dir_resolved (NULL, b) : hr_host_realpath (b);
+  const char *bundle = a->ctx->bundle_host;
   if (path[0] != '/' && bundle == NULL)
     {
       hr_refusal (a, "root.path", "relative root filesystem \"%s\" and a bundle directory that does not resolve",

@@ -315,6 +315,16 @@ static const struct policy_case cases[] = {
     "'/proc/irq','/proc/./sysrq-trigger']},'mounts':[{'destination':'/sys/fs/cgroup','type':'cgroup',"
     "'source':'cgroup','options':['ro','nosuid']}]}",
     { 0 } },
+  { "paths: a working directory under /proc is refused (CVE-2024-21626)", NULL, ONLY ("paths", "enforce"),
+    "{'process':{'cwd':'/proc/self/fd/7'},'linux':{'maskedPaths':" MASKED ",'readonlyPaths':" READONLY "}}",
+    { .findings = { REFUSED ("paths", "process.cwd: working directory \"/proc/self/fd/7\" is under \"/proc\"") },
+      .refused = true } },
+  { "paths: a working directory through runc's /dev/fd link", NULL, ONLY ("paths", "enforce"),
+    "{'process':{'cwd':'/dev/fd/7/..'},'linux':{'maskedPaths':" MASKED ",'readonlyPaths':" READONLY "}}",
+    { .findings = { REFUSED ("paths", "is under \"/dev/fd\"") }, .refused = true } },
+  { "paths: an ordinary working directory", NULL, ONLY ("paths", "enforce"),
+    "{'process':{'cwd':'/srv/app'},'linux':{'maskedPaths':" MASKED ",'readonlyPaths':" READONLY "}}",
+    { 0 } },
   { "paths: /sys/fs/cgroup rw becomes ro", NULL, ONLY ("paths", "enforce"),
     "{'linux':{'maskedPaths':" MASKED ",'readonlyPaths':" READONLY "},'mounts':[{'destination':'/sys/fs/cgroup',"
     "'type':'cgroup','source':'cgroup','options':['nosuid','rw']}]}",
@@ -681,6 +691,17 @@ static const struct policy_case cases[] = {
     "'path':'/proc/4242/ns/uts'},{'type':'mount'},{'type':'network','path':'/proc/4242/ns/net'}]}}",
     { 0 },
     .host = { .host_ns = { "/proc/1/ns/net" } } },
+  { "namespaces: a path through a procfs link", NULL, ONLY ("namespaces", "enforce"),
+    "{'linux':{'namespaces':[" OTHER_NS ",{'type':'network','path':'/proc/4242/root/proc/1/ns/net'}]}}",
+    { .findings = { REFUSED ("namespaces", "linux.namespaces[4]: namespace path "
+                                           "\"/proc/4242/root/proc/1/ns/net\" is reached through a procfs link") },
+      .refused = true },
+    .host = { .realpath = { { "/proc/4242/root/proc/1/ns", "!EXDEV" } } } },
+  { "namespaces: a path in the container's root filesystem", NULL, ONLY ("namespaces", "enforce"),
+    "{'root':{'path':'rootfs'},'linux':{'namespaces':[" OTHER_NS ",{'type':'network','path':'/bundle/rootfs/ns'}]}}",
+    { .findings = { REFUSED ("namespaces", "namespace path \"/bundle/rootfs/ns\" is inside the container's root "
+                                           "filesystem") },
+      .refused = true } },
   { "namespaces: audit", NULL, ONLY ("namespaces", "audit"),
     "{'linux':{'namespaces':[{'type':'pid'},{'type':'ipc'},{'type':'uts'}]}}",
     { .findings = { AUDIT ("namespaces", "mount namespace"), AUDIT ("namespaces", "network namespace") } } },
@@ -1340,6 +1361,12 @@ static const struct process_case process_cases[] = {
     "{'args':['sh'],'user':{'uid':1000,'gid':1000},'capabilities':{'bounding':['CAP_SYS_ADMIN']},"
     "'noNewPrivileges':true,'apparmorProfile':'" HARDRUN_APPARMOR_PROFILE "'}",
     { .findings = { REFUSED ("caps", "bounding: dropped CAP_SYS_ADMIN") }, .refused = true } },
+  { "exec --process: a working directory under /proc", NULL, NULL, RECORD_1000,
+    "{'args':['sh'],'user':{'uid':1000,'gid':1000},'cwd':'/proc/1/cwd','noNewPrivileges':true,"
+    "'apparmorProfile':'" HARDRUN_APPARMOR_PROFILE "','capabilities':{'bounding':" NBS ",'effective':" NBS
+    ",'permitted':" NBS ",'inheritable':" NBS ",'ambient':" NBS "}}",
+    { .findings = { REFUSED ("paths", "process.cwd: working directory \"/proc/1/cwd\" is under \"/proc\"") },
+      .refused = true } },
   { "exec --process: off", NULL, "*=off", RECORD_1000,
     "{'args':['sh'],'user':{'uid':0,'gid':0},'noNewPrivileges':false}", { 0 } },
 };
@@ -1426,6 +1453,10 @@ static const struct flags_case flags_cases[] = {
       CHANGED ("user", "exec --additional-gids: \"0\" is group root; removed") } },
   { "exec flags: the container's user and --no-new-privs are named when absent", NULL, NULL, RECORD_65534,
     EXEC ("--tty", "c1", "sh"), "hardrun --root /r exec --user=65534:65534 --no-new-privs --tty c1 sh", { { 0 } } },
+  { "exec flags: --cwd under /proc", NULL, NULL, RECORD_65534,
+    EXEC ("--user=65534:65534", "--no-new-privs", "--cwd", "/proc/self/fd/9", "c1", "sh"),
+    "hardrun --root /r exec --user=65534:65534 --no-new-privs --cwd /proc/self/fd/9 c1 sh",
+    { REFUSED ("paths", "exec --cwd: working directory \"/proc/self/fd/9\" is under \"/proc\"") }, true },
   { "exec flags: a non-root user and kept capability stay", NULL, NULL, RECORD_1000,
     EXEC ("--user=1000:1000", "--cap=CAP_NET_BIND_SERVICE", "--no-new-privs", "c1", "sh"),
     "hardrun --root /r exec --user=1000:1000 --cap=CAP_NET_BIND_SERVICE --no-new-privs c1 sh", { { 0 } } },
