@@ -215,6 +215,17 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
   if (why_name == NULL && in_list (base_name (dest_norm), socket_names, HR_ARRAY_SIZE (socket_names)))
     why_name = why_socket;
 
+  /* The image is untrusted content: a source in it (or under a mount the
+   * runtime makes in it first: those are all below the root) is whatever
+   * the image's symlinks and the container's own /proc make of it, by
+   * the time the runtime mounts it. */
+  if (root && hr_path_is_under (norm, root))
+    {
+      hr_refusal (a, field, "bind source \"%s\" is inside the container's root filesystem \"%s\": the image's "
+                  "content decides where it leads", norm, root);
+      return 0;
+    }
+
   /* What the kernel will mount. A source that is not there now is judged
    * by nothing: runc resolves it later, after earlier mounts and the
    * container's /proc have changed what the name means. */
@@ -274,9 +285,6 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
       hr_refusal (a, field, "relative bind source \"%s\" leads out of the bundle, to \"%s\"", norm, o.path);
       return 0;
     }
-  /* The image is untrusted content: a source in it (or under a mount the
-   * runtime makes in it first: those are all below the root) is whatever
-   * the image's symlinks and the container's own /proc make of it. */
   if (root && hr_path_is_under (o.path, root))
     {
       hr_refusal (a, field, "bind source \"%s\" is inside the container's root filesystem \"%s\": the image's "
