@@ -34,6 +34,10 @@ uint64_t hr_host_bounding_caps (void);
  * malloc'ed string, or NULL (errno set) if it does not resolve. */
 char *hr_host_realpath (const char *path);
 
+/* Is PATH a socket whose group GID may write it? *RET_GID is its group
+ * (false when PATH is no socket). */
+bool hr_host_socket_group (const char *path, uint32_t *ret_gid);
+
 /* ---- host objects (host-path.c) ---- */
 
 /* What a host path names once it is resolved the way the kernel resolves a

@@ -109,6 +109,18 @@ hr_host_path_why_sensitive (const char *path)
   return NULL;
 }
 
+const char *
+hr_runtime_socket_of_group (uint32_t gid)
+{
+  for (size_t i = 0; i < HR_ARRAY_SIZE (socket_paths); i++)
+    {
+      uint32_t g;
+      if (hr_host_socket_group (socket_paths[i], &g) && g == gid)
+        return socket_paths[i];
+    }
+  return NULL;
+}
+
 static bool
 readonly_allowed (const struct hr_profile *p, const char *path, const struct hr_json *mount)
 {

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "json.h"
@@ -83,6 +84,11 @@ void hr_note (struct hr_apply *a, const char *field, const char *fmt, ...)
 /* Why the host path PATH (normalized) may be neither bound into a container
  * nor be its root filesystem, or NULL (policy/mounts.c). */
 const char *hr_host_path_why_sensitive (const char *path);
+
+/* The runtime socket (of the known ones, policy/mounts.c) that group GID
+ * may write, or NULL: such a group is as good as root on the host. Asked
+ * of the host once per process. */
+const char *hr_runtime_socket_of_group (uint32_t gid);
 
 /* Why the resolved host object O may not be bound, judged by its path and
  * by its identity (what is mounted there), or NULL; *WHAT is the name that

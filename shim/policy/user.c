@@ -115,7 +115,11 @@ hr_process_user (struct hr_apply *a, struct hr_json *process, const char *prefix
         int64_t g = -1;
         hr_json_int_value (hr_json_at (groups, i - 1), 0, UINT32_MAX, &g);
         snprintf (field, sizeof field, "%s.user.additionalGids[%zu]", prefix, i - 1);
+        const char *sock = g > 0 ? hr_runtime_socket_of_group ((uint32_t) g) : NULL;
         if (g == 0 && hr_violation (a, field, "supplementary group root (gid 0); removed"))
+          hr_json_remove_at (groups, i - 1);
+        else if (sock && hr_violation (a, field, "supplementary group %" PRId64 " may write the runtime socket \"%s\", "
+                                       "which is as good as root; removed", g, sock))
           hr_json_remove_at (groups, i - 1);
       }
   return 0;

@@ -149,3 +149,20 @@ hardrun_run_with_socket() {
 	assert_failure
 	assert_output_contains refused
 }
+
+@test "hardening: a podman volume bound to the host's / is refused" {
+	podman volume rm -f hardrun-rootvol >/dev/null 2>&1 || true
+	podman volume create --opt type=none --opt o=bind --opt device=/ hardrun-rootvol >/dev/null
+	run podman --runtime hardrun run --rm --network none -v hardrun-rootvol:/x "localhost/$E2E_IMAGE" \
+		cat /x/etc/hostname
+	podman volume rm -f hardrun-rootvol >/dev/null
+	assert_failure
+	assert_output_contains refused "what is mounted there is the host's" "the host's root filesystem"
+}
+
+@test "plumbing: podman run --init binds catatonit read-only and runs" {
+	command -v catatonit >/dev/null || [ -x /usr/libexec/podman/catatonit ] || skip "no catatonit here"
+	run podman --runtime hardrun run --rm --init --network none "localhost/$E2E_IMAGE" sh -c "$E2E_PROBE_STATUS"
+	assert_success
+	assert_hardened_status "$output"
+}

@@ -34,7 +34,7 @@ struct table
   size_t n;
 };
 
-static struct table loaded_profiles, namespaces, realpaths, identities, swappables, devices;
+static struct table loaded_profiles, namespaces, realpaths, identities, swappables, devices, sockets;
 static char *last_file;
 
 static char *
@@ -102,6 +102,7 @@ hr_fake_reset (void)
   table_clear (&identities);
   table_clear (&swappables);
   table_clear (&devices);
+  table_clear (&sockets);
   free (last_file);
   last_file = NULL;
 }
@@ -278,4 +279,24 @@ hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *
         ret->type = t == 'b' ? S_IFBLK : t == 'c' ? S_IFCHR : t == 'f' ? S_IFREG : S_IFDIR;
     }
   return 0;
+}
+
+/* ---- sockets ---- */
+
+void
+hr_fake_set_socket_group (const char *path, unsigned gid)
+{
+  char v[16];
+  snprintf (v, sizeof v, "%u", gid);
+  table_set (&sockets, path, v, true);
+}
+
+bool
+hr_host_socket_group (const char *path, uint32_t *ret_gid)
+{
+  const struct entry *e = table_find (&sockets, path);
+  if (e == NULL)
+    return false;
+  *ret_gid = (uint32_t) strtoul (e->value, NULL, 10);
+  return true;
 }

@@ -54,6 +54,10 @@ void hr_fake_set_swappable (const char *path, const char *why);
  * file), 'd' (a directory, the default) */
 void hr_fake_set_type (const char *path, char type, unsigned major, unsigned minor);
 
+/* ---- sockets ---- */
+/* PATH is a socket that group GID may write. */
+void hr_fake_set_socket_group (const char *path, unsigned gid);
+
 void hr_fake_reset (void);
 
 #endif

@@ -67,6 +67,11 @@ struct host
     char type;                  /* 'b', 'c', 'f' */
     unsigned major, minor;
   } type[2];
+  struct
+  {
+    const char *path;
+    unsigned gid;
+  } socket;
   const char *host_ns[4];       /* namespace paths that are the host's */
   uint64_t lacks_caps;          /* capabilities the host cannot grant */
   bool apparmor;
@@ -154,6 +159,12 @@ static const struct policy_case cases[] = {
     "{'process':{'args':['sh']}}",
     { .out = "{'process':{'args':['sh'],'user':{'uid':65534,'gid':65534}}}",
       .findings = { CHANGED ("user", "uid"), CHANGED ("user", "gid") } } },
+  { "user: a supplementary group that may write a runtime socket is removed", NULL, ONLY ("user", "enforce"),
+    "{'process':{'user':{'uid':1000,'gid':1000,'additionalGids':[27,999]}}}",
+    { .out = "{'process':{'user':{'uid':1000,'gid':1000,'additionalGids':[27]}}}",
+      .findings = { CHANGED ("user", "process.user.additionalGids[1]: supplementary group 999 may write the runtime "
+                                     "socket \"/run/docker.sock\", which is as good as root; removed") } },
+    .host = { .socket = { "/run/docker.sock", 999 } } },
   { "user: a non-root user is kept", NULL, ONLY ("user", "enforce"),
     "{'process':{'user':{'uid':1000,'gid':1000,'additionalGids':[1000,27]}}}",
     { 0 } },
@@ -1094,6 +1105,8 @@ setup_host (const struct host *h)
     hr_fake_set_swappable (h->swappable[i][0], h->swappable[i][1]);
   for (size_t i = 0; i < 2 && h->type[i].path; i++)
     hr_fake_set_type (h->type[i].path, h->type[i].type, h->type[i].major, h->type[i].minor);
+  if (h->socket.path)
+    hr_fake_set_socket_group (h->socket.path, h->socket.gid);
   for (size_t i = 0; i < 4 && h->host_ns[i]; i++)
     hr_fake_set_host_namespace (h->host_ns[i], true);
 }
