@@ -75,8 +75,6 @@ hr_ctl_namespaces (struct hr_apply *a, struct hr_json *spec, struct hr_error *er
           have[k] = true;
       if (path == NULL || *path == '\0')
         continue;
-      if (!namespace_path_trusted (a, field, path))
-        continue;
       bool is_host = false;
       struct hr_error e2 = { 0 };
       if (hr_host_namespace_is_host (type, path, &is_host, &e2) < 0)
@@ -86,6 +84,8 @@ hr_ctl_namespaces (struct hr_apply *a, struct hr_json *spec, struct hr_error *er
         }
       if (is_host)
         hr_refusal (a, field, "joins the host's %s namespace through \"%s\"", type, path);
+      else
+        namespace_path_trusted (a, field, path);
     }
 
   for (size_t k = 0; k < HR_ARRAY_SIZE (required); k++)

@@ -114,7 +114,8 @@ hr_cwd_check (struct hr_apply *a, const char *field, const char *cwd, const char
     return;
   cleanup_free char *got = NULL, *via = NULL;
   struct hr_error e = { 0 };
-  if (hr_path_resolve_in_root (root, norm, cwd_avoid, &got, &via, &e) < 0)
+  /* as written: ".." after a symlink is the kernel's, not the text's */
+  if (hr_path_resolve_in_root (root, cwd, cwd_avoid, &got, &via, &e) < 0)
     hr_refusal (a, field, "working directory \"%s\" cannot be resolved in the root filesystem: %s", cwd, e.msg);
   else if (via)
     hr_refusal (a, field, "working directory \"%s\" leads through \"%s\" (the image's symlinks), where it can "

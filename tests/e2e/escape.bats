@@ -282,3 +282,30 @@ cwd_under_proc() {
 @test "a working directory under /proc, or an image symlink into it, is refused" {
 	family cwd_under_proc
 }
+
+exec_cwd() {
+	local rt=$1 id="cwd-exec-$1"
+	make_bundle "$B" 'trap "exit 0" TERM; while :; do sleep 1; done'
+	mkdir -p "$B/rootfs/app"
+	ln -sfn /proc/self/fd/7 "$B/rootfs/work"
+	hr "$rt" run -d --bundle "$B" "$id" </dev/null >/dev/null 2>&1
+	run hr "$rt" exec --cwd /app "$id" pwd
+	[ "$status" -eq 0 ] && [ "$output" = /app ] || { echo "$output"; cat "$LOG"; return 1; }
+	for cwd in /proc/1/cwd /dev/fd/7 /work /work/../..; do
+		: >"$LOG"
+		run hr "$rt" exec --cwd "$cwd" "$id" pwd
+		[ "$status" -ne 0 ] || { echo "exec --cwd $cwd ran: $output"; return 1; }
+		jq -r .msg "$LOG" | grep -q "working directory" || { cat "$LOG"; return 1; }
+	done
+	jq -n '{cwd: "/work", args: ["pwd"], user: {uid: 65534, gid: 65534}, noNewPrivileges: true}' \
+		>"$BATS_TEST_TMPDIR/process.json"
+	: >"$LOG"
+	run hr "$rt" exec --process "$BATS_TEST_TMPDIR/process.json" "$id"
+	[ "$status" -ne 0 ] || { echo "exec --process with cwd /work ran: $output"; return 1; }
+	jq -r .msg "$LOG" | grep -q "leads through \"/proc\"" || { cat "$LOG"; return 1; }
+	[ "$rt" != crun ] || restore_dev_null
+}
+
+@test "exec: a working directory under /proc, or through the image's symlink into it, is refused" {
+	family exec_cwd
+}
