@@ -309,3 +309,27 @@ exec_cwd() {
 @test "exec: a working directory under /proc, or through the image's symlink into it, is refused" {
 	family exec_cwd
 }
+
+socket_group() {
+	local rt=$1
+	make_bundle "$B" 'id'
+	edit_config "$B" '.process.user = {uid: 1000, gid: 1000, additionalGids: [4242, 27]}'
+	# A private mount namespace with its own /run, where a runtime socket
+	# that group 4242 may write stands at /run/docker.sock.
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs /run &&
+		python3 -c "import socket; s = socket.socket(socket.AF_UNIX); s.bind(\"/run/docker.sock\")" &&
+		chgrp 4242 /run/docker.sock && chmod 660 /run/docker.sock &&
+		"$0" --hardrun-runtime "$(command -v "$1")" --root "$2" --log "$3" --log-format json run --bundle "$4" "$5"' \
+		"$HARDRUN" "$rt" "$(runtime_root "$rt")" "$LOG" "$B" "group-$rt"
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	[[ "$output" == *"groups="*"27"* && "$output" != *4242* ]] || { echo "$output"; return 1; }
+	# where no socket of that group stands, the group stays
+	run hr "$rt" run --bundle "$B" "group2-$rt"
+	[[ "$output" == *4242* ]] || { echo "$output"; return 1; }
+	[ "$rt" != crun ] || restore_dev_null
+}
+
+@test "a supplementary group that may write a runtime socket is dropped (checked with id inside)" {
+	family socket_group
+}
