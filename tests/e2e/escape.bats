@@ -325,6 +325,7 @@ socket_group() {
 	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
 	[[ "$output" == *"groups="*"27"* && "$output" != *4242* ]] || { echo "$output"; return 1; }
 	# where no socket of that group stands, the group stays
+	edit_config "$B" '.process.user = {uid: 1000, gid: 1000, additionalGids: [4242, 27]}'
 	run hr "$rt" run --bundle "$B" "group2-$rt"
 	[[ "$output" == *4242* ]] || { echo "$output"; return 1; }
 	[ "$rt" != crun ] || restore_dev_null
