@@ -189,6 +189,18 @@ hr_host_object_why_sensitive (const struct hr_host_object *o, const char **what)
   return why;
 }
 
+/* Refuses the bind source NORM when PATH (its name or where it leads) is
+ * inside the resolved root filesystem ROOT. */
+static bool
+in_root (struct hr_apply *a, const char *field, const char *norm, const char *path, const char *root)
+{
+  if (root == NULL || !hr_path_is_under (path, root))
+    return false;
+  hr_refusal (a, field, "bind source \"%s\" is inside the container's root filesystem \"%s\": the image's "
+              "content decides where it leads", norm, root);
+  return true;
+}
+
 /* Where a bind source leads, judged as the kernel will see it when runc
  * mounts it: see host-path.c. ROOT and BUNDLE are the resolved root
  * filesystem and bundle directory (NULL when they do not resolve). */
@@ -231,12 +243,8 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
    * runtime makes in it first: those are all below the root) is whatever
    * the image's symlinks and the container's own /proc make of it, by
    * the time the runtime mounts it. */
-  if (root && hr_path_is_under (norm, root))
-    {
-      hr_refusal (a, field, "bind source \"%s\" is inside the container's root filesystem \"%s\": the image's "
-                  "content decides where it leads", norm, root);
-      return 0;
-    }
+  if (in_root (a, field, norm, norm, root))
+    return 0;
 
   /* What the kernel will mount. A source that is not there now is judged
    * by nothing: runc resolves it later, after earlier mounts and the
@@ -297,12 +305,8 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
       hr_refusal (a, field, "relative bind source \"%s\" leads out of the bundle, to \"%s\"", norm, o.path);
       return 0;
     }
-  if (root && hr_path_is_under (o.path, root))
-    {
-      hr_refusal (a, field, "bind source \"%s\" is inside the container's root filesystem \"%s\": the image's "
-                  "content decides where it leads", norm, root);
-      return 0;
-    }
+  if (in_root (a, field, norm, o.path, root))
+    return 0;
   if (o.swappable)
     {
       hr_refusal (a, field, "bind source \"%s\": %s, who could replace it with a symlink before the runtime mounts "
