@@ -74,8 +74,8 @@ fail:
 /* The root filesystem is a host directory the container gets whole: it is
  * judged as a bind source is, by the name as written and by what the
  * kernel will find there (see host-path.c): it must exist, be reached
- * through no procfs link, and be no sensitive host directory by name or
- * by what is mounted on it. */
+ * through no procfs link, be no sensitive host directory by name or by
+ * what is mounted on it, and lie below no directory others could change. */
 static void
 check_root_path (struct hr_apply *a, const struct hr_json *spec)
 {
@@ -109,6 +109,9 @@ check_root_path (struct hr_apply *a, const struct hr_json *spec)
                 why);
   else if (why)
     hr_refusal (a, "root.path", "root filesystem \"%s\": %s", what, why);
+  else if (r == 0 && o.swappable)
+    hr_refusal (a, "root.path", "root filesystem \"%s\": %s, who could replace it with a symlink before the "
+                "runtime mounts it", o.path, o.swappable);
   hr_host_object_release (&o);
 }
 

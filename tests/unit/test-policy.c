@@ -546,6 +546,13 @@ static const struct policy_case cases[] = {
                                        "mounted there is the host's \"/\"") },
       .refused = true },
     .host = { .identity = { { "/var/lib/docker/volumes/v/_data", "/" } } } },
+  { "mounts: root.path below a directory others could change", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'/home/u/img','readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run") ","
+    TMPFS ("/var/tmp") "]}",
+    { .findings = { REFUSED ("rootfs", "root.path: root filesystem \"/home/u/img\": \"/home/u\" belongs to uid "
+                                       "1000, who could replace it") },
+      .refused = true },
+    .host = { .swappable = { { "/home/u/img", "\"/home/u\" belongs to uid 1000" } } } },
   { "mounts: root.path through a procfs link", NULL, ONLY ("rootfs", "enforce"),
     "{'root':{'path':'/srv/pid1-root','readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run") ","
     TMPFS ("/var/tmp") "]}",
