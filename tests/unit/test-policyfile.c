@@ -224,8 +224,9 @@ test_full_policy (void)
   check_int (w->tmpfs_paths.n, ==, 2);
   ok (has (&w->tmpfs_paths, "/var/cache/nginx") && !has (&w->tmpfs_paths, "/run"), "rootfs.tmpfs replaces the base's");
   check_str (w->tmpfs_size, "64m");
-  check_int (w->hook_paths.n, ==, 1);
-  check_str (w->hook_paths.v[0], "/usr/libexec/oci/hooks.d/x");
+  check_int (w->hooks_allow.n, ==, 1);
+  check_str (w->hooks_allow.v[0].path, "/usr/libexec/oci/hooks.d/x");
+  ok (w->hooks_allow.v[0].any_args && w->hooks_allow.v[0].any_env, "a hook given by its path alone: any argv and env");
   check_int (w->readonly_host_paths.n, ==, 1);
   check_int (w->sysctls.n, ==, 2);
   check_int (w->pids_limit, ==, 512);
@@ -767,7 +768,7 @@ test_show_round_trip (void)
           bool same = memcmp (c->mode, orig.mode, sizeof orig.mode) == 0 && c->run_as_uid == orig.run_as_uid
                       && c->run_as_gid == orig.run_as_gid && c->caps_allowed == orig.caps_allowed
                       && c->caps_strict_request == orig.caps_strict_request && c->pids_limit == orig.pids_limit
-                      && c->tmpfs_paths.n == orig.tmpfs_paths.n && c->hook_paths.n == orig.hook_paths.n
+                      && c->tmpfs_paths.n == orig.tmpfs_paths.n && c->hooks_allow.n == orig.hooks_allow.n
                       && c->sysctls.n == orig.sysctls.n;
           ok (same, "policy show \"%s\" reads back as the same profile", name);
         }
