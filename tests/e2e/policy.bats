@@ -341,9 +341,14 @@ refused_by_policy() {
 	jq -s -e --arg b "$b" '.[1].event == "poststart" and .[1].id == "audited" and (.[1].pid | type == "number")
 		and .[1].bundle == $b' "$AUDIT"
 	jq -s -e --arg b "$b" '.[2].event == "poststop" and .[2].id == "audited" and .[2].bundle == $b' "$AUDIT"
-	# the hook is hardrun's own and took the policy's audit file
-	jq -e --arg a "$AUDIT" '.hooks.poststart[-1].args == ["hardrun-hook", "--audit-file", $a, "poststart"]
-		and .hooks.poststop[-1].args == ["hardrun-hook", "--audit-file", $a, "poststop"]' "$b/config.json"
+	# the hook is hardrun's own: no path on its command line, only the event
+	# and the key of the sink hardrun wrote, which names the policy's file
+	local key
+	key=$(jq -r '.hooks.poststart[-1].args[2]' "$b/config.json")
+	[[ "$key" =~ ^[0-9a-f]{16}$ ]]
+	jq -e --arg k "$key" '.hooks.poststart[-1].args == ["hardrun-hook", "poststart", $k]
+		and .hooks.poststop[-1].args == ["hardrun-hook", "poststop", $k]' "$b/config.json"
+	jq -e --arg a "$AUDIT" '. == {file: $a, syslog: false}' "/run/hardrun/sinks/$key.json"
 	# the bundle's own prestart hook was removed and never ran
 	[ ! -e "$b/hook-ran" ]
 }
