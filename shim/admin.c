@@ -128,6 +128,9 @@ explain (const struct hr_cmdline *cmd, struct hr_error *err)
     .apparmor_dir = apparmor_dir,
     /* nothing is reserved: SELinux pairs are not allocated by explain */
     .state_dir = "/nonexistent",
+    .hook_path = s.hook_path,
+    .hook_key = s.hook_key,
+    .cri = s.cri,
   };
   if (r == 0)
     r = hr_policy_apply (&ctx, f.doc, &rep, err);

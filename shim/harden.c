@@ -108,6 +108,10 @@ hr_settings_select (struct hr_settings *s, const struct hr_cmdline *cmd, const s
   char why[256] = "";
   s->note[0] = '\0';
   s->cri = annotations && hr_invocation_cri (&s->policy, cmd->root, cmd->id, annotations, s->state_dir, why, sizeof why);
+  /* explain has no caller: it judges a spec as containerd's CRI would hand
+   * it over, so that the rules show what they would choose */
+  if (cmd->command == HR_CMD_HARDRUN_EXPLAIN)
+    s->cri = annotations != NULL;
   hr_hook_sink_key (s->policy.audit_file, s->policy.audit_syslog, s->hook_key);
   if (recorded_profile && !cmd->profile && hr_policy_profile (&s->policy, recorded_profile))
     {

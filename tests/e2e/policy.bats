@@ -147,8 +147,8 @@ DANGEROUS_CONTROLS="user caps no_new_privileges rootfs paths mounts devices name
 	jq -n --arg a "$AUDIT" '{
 		audit: {file: $a},
 		rules: [
-			{comment: "dev pods may choose baseline", match: {namespace: "dev"},
-			 selectAnnotation: "hardrun.io/profile", allowedProfiles: ["baseline"]}
+			{comment: "dev pods may choose baseline; plain runc is a caller, trusted here", match: {namespace: "dev"},
+			 selectAnnotation: "hardrun.io/profile", allowedProfiles: ["baseline"], trust: ["caller"]}
 		]}' >"$POLICY"
 	local b="$BATS_TEST_TMPDIR/bundle"
 	make_bundle "$b" "$PROBE"
@@ -178,6 +178,16 @@ DANGEROUS_CONTROLS="user caps no_new_privileges rootfs paths mounts devices name
 	[ "${lines[0]}" = 'prod-asks-privileged restricted default prod' ]
 	[ "${lines[1]}" = 'dev-asks-privileged restricted default dev' ]
 	[ "${lines[2]}" = 'dev-asks-baseline baseline rules[0] (annotation "hardrun.io/profile") dev' ]
+
+	# 4. the same rule without "trust": the caller's annotations are ignored, with a note
+	jq '.rules[0] |= del(.trust)' "$POLICY" >"$POLICY.new" && mv "$POLICY.new" "$POLICY"
+	cp "$b/config.orig" "$b/config.json"
+	set_config "$b" '.annotations = {"io.kubernetes.cri.sandbox-namespace": "dev", "hardrun.io/profile": "baseline"}'
+	run hr run --bundle "$b" caller-asks-baseline
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	assert_hardened "$output"
+	jq -s -e 'any(.[]; .id == "caller-asks-baseline" and .profile == "restricted" and any(.findings[];
+		.action == "note" and (.message | contains("rules[0] ignored: annotation \"io.kubernetes.cri.sandbox-namespace\""))))' "$AUDIT"
 }
 
 # shellcheck disable=SC2030 # run_off_pipes sets status and output, as "run" does
@@ -596,8 +606,9 @@ refused_by_policy() {
 	}
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "kube-system"}')" = "baseline rules[1]" ]
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "kube-system", "io.kubernetes.cri.container-type": "sandbox"}')" = "restricted rules[0]" ]
-	[ "$(explain_rule '{"io.kubernetes.cri.image-name": "registry.example.com/netops/ping:1"}')" = "restricted-netraw rules[2]" ]
-	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "web"}')" = 'web rules[3] (annotation "hardrun.io/profile")' ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "netops", "io.kubernetes.cri.image-name": "registry.example.com/netops/ping:1"}')" = "restricted-netraw rules[2]" ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "strict"}')" = 'strict rules[3] (annotation "hardrun.io/profile")' ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "web"}')" = "restricted default" ]
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "privileged"}')" = "restricted default" ]
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "prod", "hardrun.io/profile": "web"}')" = "restricted default" ]
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "payments"}')" = "strict rules[6]" ]

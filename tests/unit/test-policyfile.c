@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "policyfile.h"
+#include "policy/policy.h"
 #include "tap.h"
 
 #include <errno.h>
@@ -1070,6 +1071,148 @@ cleanup_tmp (void)
     diag ("cannot remove \"%s\"", tmpdir);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Annotation sources, the floor, hook entries and images              */
+
+struct trusted_case
+{
+  const char *name;
+  const char *ann;
+  bool cri;
+  const char *profile;
+  const char *rule;
+  const char *note;             /* substring of the note, or NULL for none */
+};
+
+static void
+test_trust_and_floor (void)
+{
+  static const char json[] =
+    "{\"floor\": \"restricted\", \"profiles\": {\"lax\": {\"extends\": \"baseline\"}},"
+    " \"rules\": ["
+    "  {\"match\": {\"namespace\": \"kube-system\"}, \"profile\": \"baseline\"},"
+    "  {\"match\": {\"namespace\": \"dev-*\"}, \"selectAnnotation\": \"hardrun.io/profile\","
+    "   \"allowedProfiles\": [\"lax\", \"audit\"]},"
+    "  {\"match\": {\"annotations\": {\"example.com/tier\": \"gpu\"}}, \"profile\": \"lax\", \"trust\": [\"cri\"]},"
+    "  {\"match\": {\"namespace\": \"ops\"}, \"profile\": \"audit\", \"trust\": [\"caller\"]}"
+    " ]}";
+  static const struct trusted_case cases[] = {
+    { "a named namespace from the CRI may go below the floor", "{\"io.kubernetes.cri.sandbox-namespace\": \"kube-system\"}",
+      true, "baseline", "rules[0]", NULL },
+    { "the same, forged by another caller, is ignored", "{\"io.kubernetes.cri.sandbox-namespace\": \"kube-system\"}",
+      false, "restricted", "default", "rules[0] ignored: annotation \"io.kubernetes.cri.sandbox-namespace\" comes from "
+      "the caller" },
+    { "a glob namespace's pod picks a weaker profile: raised to the floor",
+      "{\"io.kubernetes.cri.sandbox-namespace\": \"dev-1\", \"hardrun.io/profile\": \"lax\"}", true, "restricted",
+      "rules[1] (annotation \"hardrun.io/profile\"), raised to the floor", "weaker than the floor \"restricted\"" },
+    { "a pod annotation a rule does not trust", "{\"example.com/tier\": \"gpu\"}", true, "restricted", "default",
+      "rules[2] ignored: annotation \"example.com/tier\" comes from the pod" },
+    { "a rule that trusts the caller, on another caller: the floor still holds",
+      "{\"io.kubernetes.cri.sandbox-namespace\": \"ops\"}", false, "restricted", "rules[3], raised to the floor",
+      "control \"user\" is \"audit\"" },
+    { "a rule that trusts only the caller, on the CRI", "{\"io.kubernetes.cri.sandbox-namespace\": \"ops\"}", true,
+      "restricted", "default", "comes from the pod" },
+    { "no annotations: the default, no note", "{}", false, "restricted", "default", NULL },
+  };
+  struct hr_policy p;
+  if (!parse (json, &p))
+    {
+      ok (false, "trust: the policy parses");
+      return;
+    }
+  check_str (p.floor, "restricted");
+  ok (p.cri_roots.n == 1 && strcmp (p.cri_roots.v[0], "/run/containerd/runc/k8s.io") == 0,
+      "cri.runtimeRoots defaults to containerd's k8s.io root");
+  ok (p.rules[0].named_namespace && !p.rules[1].named_namespace, "a namespace without a glob is a named one");
+  check_int (p.rules[0].trust, ==, HR_TRUST_CRI | HR_TRUST_POD);
+  check_int (p.rules[3].trust, ==, HR_TRUST_CALLER);
+  ok (hr_policy_cri_root (&p, "/run/containerd/runc/k8s.io") && !hr_policy_cri_root (&p, "/run/runc")
+      && !hr_policy_cri_root (&p, NULL), "only containerd's k8s.io root is the CRI's");
+  for (size_t i = 0; i < HR_ARRAY_SIZE (cases); i++)
+    {
+      const struct trusted_case *c = &cases[i];
+      cleanup_json struct hr_json *ann = annotations (c->ann);
+      const struct hr_profile *prof = NULL;
+      char rule[160], note[512];
+      struct hr_error err = { 0 };
+      int r = hr_policy_select_trusted (&p, NULL, "hardrun", ann, c->cri, &prof, rule, sizeof rule, note, sizeof note,
+                                        &err);
+      bool good = r == 0 && prof && strcmp (prof->name, c->profile) == 0 && strcmp (rule, c->rule) == 0
+                  && (c->note ? strstr (note, c->note) != NULL : note[0] == '\0');
+      ok (good, "trust: %s", c->name);
+      if (!good)
+        diag ("  got: rc %d, profile \"%s\", rule \"%s\", note \"%s\"", r, prof ? prof->name : "", rule, note);
+    }
+  hr_policy_release (&p);
+
+  check_invalid ("trust: an unknown source", "{\"rules\": [{\"profile\": \"audit\", \"trust\": [\"anyone\"]}]}",
+                 "policy.json:1: \"rules[0].trust[0]\": expected \"cri\", \"pod\" or \"caller\"");
+  check_invalid ("trust: empty", "{\"rules\": [{\"profile\": \"audit\", \"trust\": []}]}",
+                 "policy.json:1: \"rules[0].trust\": expected a non-empty array of \"cri\", \"pod\", \"caller\"");
+  check_invalid ("floor: no such profile", "{\"floor\": \"nosuch\"}", "policy.json:1: \"floor\": no profile \"nosuch\"");
+  check_invalid ("cri.runtimeRoots: relative", "{\"cri\": {\"runtimeRoots\": [\"run/x\"]}}",
+                 "policy.json:1: \"cri.runtimeRoots[0]\": \"run/x\" is not an absolute path");
+}
+
+static void
+test_hooks_and_images (void)
+{
+  static const char json[] =
+    "{\"profiles\": {\"h\": {\"hooks\": {\"allow\": ["
+    "  \"/usr/bin/nvidia-ctk\","
+    "  {\"path\": \"/usr/sbin/dockerd\", \"args\": [\"libnetwork-setkey\", \"{id}\"], \"comment\": \"x\"},"
+    "  {\"path\": \"/usr/bin/touch\", \"args\": [\"touch\", \"...\"], \"env\": [\"PATH=*\"]}]},"
+    "  \"images\": {\"allow\": [\"docker.io/library/*\", \"quay.io/a/b@sha256:"
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"]}}}}";
+  struct hr_policy p;
+  if (!parse (json, &p))
+    {
+      ok (false, "hooks: the policy parses");
+      return;
+    }
+  const struct hr_profile *h = hr_policy_profile (&p, "h");
+  const struct hr_profile *r = hr_policy_profile (&p, "restricted");
+  ok (h && h->hooks_allow.n == 3, "hooks.allow: three entries");
+  if (h && h->hooks_allow.n == 3)
+    {
+      ok (h->hooks_allow.v[0].any_args && h->hooks_allow.v[0].any_env, "a path alone: any argv, any env");
+      ok (!h->hooks_allow.v[1].any_args && !h->hooks_allow.v[1].any_env && h->hooks_allow.v[1].args.n == 2
+          && h->hooks_allow.v[1].env.n == 0, "an object without env: that argv, no env");
+      ok (h->hooks_allow.v[2].env.n == 1, "env patterns");
+    }
+  ok (h && h->images_allow.n == 2, "images.allow: two entries");
+  ok (r && r->mode[HR_CTL_IMAGES] == HR_MODE_OFF && r->images_allow.n == 0, "images: off in the built-ins");
+  ok (r && r->hooks_allow.n == 3 && r->hooks_allow.v[0].args.n == 4
+      && strcmp (r->hooks_allow.v[0].args.v[0], "libnetwork-setkey") == 0, "built-in: Docker's libnetwork hook");
+  char why[200] = "";
+  ok (h && r && hr_profile_weaker (h, r, why, sizeof why) && strstr (why, "hooks.allow"), "more hooks are weaker (%s)",
+      why);
+  ok (r && !hr_profile_weaker (r, r, why, sizeof why), "a profile is not weaker than itself");
+  const struct hr_profile *b = hr_policy_profile (&p, "baseline");
+  ok (b && r && hr_profile_weaker (b, r, why, sizeof why) && strstr (why, "\"user\" is \"off\""),
+      "baseline is weaker than restricted (%s)", why);
+  ok (b && r && !hr_profile_weaker (r, b, why, sizeof why), "restricted is not weaker than baseline");
+  ok (hr_image_allowed (&h->images_allow, "docker.io/library/nginx:1.25"), "images: a glob with a tag");
+  ok (!hr_image_allowed (&h->images_allow, "quay.io/a/b:latest"), "images: a required digest, a tag given");
+  ok (hr_image_allowed (&h->images_allow,
+                        "quay.io/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+      "images: the required digest");
+  ok (hr_hook_pattern_matches ("{hex:4}-{id}", "beef-c1", "c1") && !hr_hook_pattern_matches ("{hex:4}", "BEEF", "c1")
+      && !hr_hook_pattern_matches ("{id}", "c1", NULL), "hook patterns: {hex:N} and {id}");
+  hr_policy_release (&p);
+
+  check_invalid ("hooks: an entry without path", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"args\": []}]}}}}",
+                 "policy.json:1: \"profiles.x.hooks.allow[0].path\": expected a program path or an object with \"path\"");
+  check_invalid ("hooks: an unknown key", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"path\": \"/a\", \"argv\": []}]}}}}",
+                 "policy.json:1: \"profiles.x.hooks.allow[0].argv\": unknown field");
+  check_invalid ("hooks: args not strings", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"path\": \"/a\", \"args\": [1]}]}}}}",
+                 "policy.json:1: \"profiles.x.hooks.allow[0].args[0]\": expected a pattern string of at most 1024 bytes");
+  check_invalid ("images: a bad digest", "{\"profiles\": {\"x\": {\"images\": {\"allow\": [\"a/b@sha256:12\"]}}}}",
+                 "policy.json:1: \"profiles.x.images.allow[0]\": \"a/b@sha256:12\": a digest is \"sha256:\" and 64 "
+                 "lower-case hex digits");
+}
+
 int
 main (void)
 {
@@ -1090,6 +1233,8 @@ main (void)
   test_show_round_trip ();
   test_load ();
   test_profiles_dir ();
+  test_trust_and_floor ();
+  test_hooks_and_images ();
 
   cleanup_tmp ();
   return done_testing ();
