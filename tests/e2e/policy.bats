@@ -657,3 +657,21 @@ refused_by_policy() {
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	diff <(jq 'del(.name)' "$BATS_TEST_TMPDIR/shown.json") <(jq 'del(.name)' <<<"$output")
 }
+
+@test "policy check warns when a pod-controlled annotation can lower the profile" {
+	jq -n '{rules: [
+		{match: {namespace: "dev-*"}, selectAnnotation: "hardrun.io/profile", allowedProfiles: ["baseline", "strict"]},
+		{match: {annotations: {"example.com/gpu": "yes"}}, profile: "privileged"}],
+		profiles: {strict: {extends: "restricted", mode: "deny"}}}' >"$POLICY"
+	run "$HARDRUN" policy check "$POLICY"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == *'warning: rules[0]: annotation "hardrun.io/profile", which the pod writes, can select profile "baseline", weaker than the default "restricted"'* ]]
+	[[ "$output" != *'select profile "strict"'* ]]
+	[[ "$output" == *'warning: rules[1]: annotation "example.com/gpu", which the pod writes, can select profile "privileged"'* ]]
+	# the floor keeps the glob namespace's choice at restricted: no warning for it any more
+	jq '.floor = "restricted"' "$POLICY" >"$POLICY.new" && mv "$POLICY.new" "$POLICY"
+	run "$HARDRUN" policy check "$POLICY"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *'rules[0]'* ]]
+	[[ "$output" != *'rules[1]'* ]]
+}
