@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "policyfile.h"
+#include "hooksink.h"
 #include "policy/policy.h"
 #include "tap.h"
 
@@ -1213,6 +1214,36 @@ test_hooks_and_images (void)
                  "lower-case hex digits");
 }
 
+/* hardrun-hook's sinks: written by hardrun, read back by key only. */
+static void
+test_hook_sink (void)
+{
+  char dir[PATH_MAX + 32], key[HR_HOOK_KEY_LEN + 1], other[HR_HOOK_KEY_LEN + 1], path[PATH_MAX + 64];
+  struct hr_error err = { 0 };
+  char *file = NULL;
+  bool syslog = true;
+  snprintf (dir, sizeof dir, "%s/state", tmpdir);
+  hr_hook_sink_key ("/var/log/a.log", false, key);
+  hr_hook_sink_key ("/var/log/a.log", true, other);
+  ok (strlen (key) == 16 && strcmp (key, other) != 0, "sink keys: 16 hex digits, one per sink");
+  ok (hr_hook_sink_write (dir, "/var/log/a.log", false, &err) == 0, "sink: written");
+  ok (hr_hook_sink_write (dir, "/var/log/a.log", false, &err) == 0, "sink: written again, unchanged");
+  ok (hr_hook_sink_read (dir, key, &file, &syslog) == 0 && file && strcmp (file, "/var/log/a.log") == 0 && !syslog,
+      "sink: read back by its key");
+  free (file);
+  file = NULL;
+  ok (hr_hook_sink_read (dir, other, &file, &syslog) == -ENOENT, "sink: a key hardrun wrote no sink for");
+  ok (hr_hook_sink_read (dir, "../../etc/passwd", &file, &syslog) == -EINVAL
+      && hr_hook_sink_read (dir, "0123456789ABCDEF", &file, &syslog) == -EINVAL, "sink: a key that is no key");
+  snprintf (path, sizeof path, "%s/sinks/%s.json", dir, key);
+  chmod (path, 0666);
+  ok (hr_hook_sink_read (dir, key, &file, &syslog) == -EPERM, "sink: writable by others: not hardrun's");
+  chmod (path, 0600);
+  write_file (path, "{\"file\": \"/etc/cron.d/x\", \"syslog\": false}");
+  chmod (path, 0600);
+  ok (hr_hook_sink_read (dir, key, &file, &syslog) == -EINVAL && file == NULL, "sink: content that is not its key's");
+}
+
 int
 main (void)
 {
@@ -1235,6 +1266,7 @@ main (void)
   test_profiles_dir ();
   test_trust_and_floor ();
   test_hooks_and_images ();
+  test_hook_sink ();
 
   cleanup_tmp ();
   return done_testing ();
