@@ -10,6 +10,9 @@
 #include "json.h"
 #include "policyfile.h"
 #include "hooksink.h"
+#include "policylint.h"
+#include "invocation.h"
+#include "record.h"
 #include "policy/policy.h"
 #include "tap.h"
 
@@ -1244,6 +1247,120 @@ test_hook_sink (void)
   ok (hr_hook_sink_read (dir, key, &file, &syslog) == -EINVAL && file == NULL, "sink: content that is not its key's");
 }
 
+/* Whether a call comes from containerd's CRI: the runtime root, then the
+ * pod's annotations against its sandbox's record. */
+static void
+test_invocation_cri (void)
+{
+  char state[PATH_MAX + 32], why[256];
+  struct hr_error err = { 0 };
+  struct hr_policy p;
+  snprintf (state, sizeof state, "%s/inv-state", tmpdir);
+  if (!parse ("{\"cri\": {\"runtimeRoots\": [\"/run/k8s/*\"]}}", &p))
+    {
+      ok (false, "invocation: the policy parses");
+      return;
+    }
+  static const char sb[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  static const char ct[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  char json[1024];
+  snprintf (json, sizeof json,
+            "{\"annotations\": {\"io.kubernetes.cri.container-type\": \"sandbox\", \"io.kubernetes.cri.sandbox-id\": "
+            "\"%s\", \"io.kubernetes.cri.sandbox-namespace\": \"shop\", \"io.kubernetes.cri.sandbox-name\": \"web-0\"}}",
+            sb);
+  cleanup_json struct hr_json *sandbox = annotations (json);
+  const struct hr_json *sann = hr_json_get (sandbox, "annotations");
+  ok (hr_invocation_cri (&p, "/run/k8s/k8s.io", sb, sann, state, why, sizeof why), "invocation: a sandbox on the CRI root");
+  ok (!hr_invocation_cri (&p, "/run/runc", sb, sann, state, why, sizeof why) && strstr (why, "cri.runtimeRoots"),
+      "invocation: another root is not the CRI (%s)", why);
+  ok (!hr_invocation_cri (&p, "/run/k8s/k8s.io", ct, sann, state, why, sizeof why),
+      "invocation: a sandbox whose sandbox-id is not its own ID");
+  ok (hr_record_write (state, "/run/k8s/k8s.io", sb, sandbox, "restricted", "/b", NULL, &err) == 0,
+      "invocation: the sandbox's record");
+
+  static const struct
+  {
+    const char *what, *ns, *pod, *sandbox_id;
+    bool want;
+  } cases[] = {
+    { "a container of that sandbox, same pod", "shop", "web-0", sb, true },
+    { "a container claiming another namespace", "kube-system", "web-0", sb, false },
+    { "a container claiming another pod", "shop", "web-1", sb, false },
+    { "a container of a sandbox hardrun never saw", "shop", "web-0",
+      "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", false },
+  };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (cases); i++)
+    {
+      snprintf (json, sizeof json,
+                "{\"io.kubernetes.cri.container-type\": \"container\", \"io.kubernetes.cri.sandbox-id\": \"%s\", "
+                "\"io.kubernetes.cri.sandbox-namespace\": \"%s\", \"io.kubernetes.cri.sandbox-name\": \"%s\"}",
+                cases[i].sandbox_id, cases[i].ns, cases[i].pod);
+      cleanup_json struct hr_json *a = annotations (json);
+      bool got = hr_invocation_cri (&p, "/run/k8s/k8s.io", ct, a, state, why, sizeof why);
+      ok (got == cases[i].want, "invocation: %s", cases[i].what);
+      if (got != cases[i].want)
+        diag ("  why: %s", why);
+    }
+  cleanup_json struct hr_json *none = annotations ("{}");
+  ok (!hr_invocation_cri (&p, "/run/k8s/k8s.io", ct, none, state, why, sizeof why), "invocation: no CRI annotations");
+  hr_policy_release (&p);
+}
+
+/* policy check: any argv for a program that can do anything; annotations
+ * the pod writes that can lower the profile. */
+static void
+test_lint (void)
+{
+  static const struct
+  {
+    const char *what, *json, *error, *warning;
+  } cases[] = {
+    { "a shell by its path alone", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [\"/bin/sh\"]}}}}",
+      "profile \"x\": hooks.allow[0]: \"/bin/sh\" can do anything, and the entry allows any argv (give \"args\" "
+      "patterns)", NULL },
+    { "python with any argument",
+      "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"path\": \"/usr/bin/python3.11\", \"args\": [\"python3\", "
+      "\"...\"]}]}}}}", "allows any argument", NULL },
+    { "runc with LD_PRELOAD",
+      "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"path\": \"/usr/sbin/runc\", \"args\": [\"runc\", \"--version\"],"
+      " \"env\": [\"LD_PRELOAD=*\"]}]}}}}", "allows any environment variable", NULL },
+    { "another program may have any argv", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [\"/usr/bin/nvidia-ctk\"]}}}}",
+      NULL, NULL },
+    { "a pod annotation selecting baseline",
+      "{\"rules\": [{\"match\": {\"annotations\": {\"a\": \"b\"}}, \"profile\": \"baseline\"}]}", NULL,
+      "rules[0]: annotation \"a\", which the pod writes, can select profile \"baseline\", weaker than the default" },
+    { "the same rule trusting only the CRI's keys",
+      "{\"rules\": [{\"match\": {\"annotations\": {\"a\": \"b\"}}, \"profile\": \"baseline\", \"trust\": [\"cri\"]}]}",
+      NULL, NULL },
+    { "a caller-trusted namespace rule", "{\"rules\": [{\"match\": {\"namespace\": \"x\"}, \"profile\": \"audit\", "
+      "\"trust\": [\"caller\"]}]}", NULL, "which the caller (podman, docker or ctr) writes" },
+    { "a default below the floor", "{\"defaultProfile\": \"baseline\", \"floor\": \"restricted\"}", NULL,
+      "defaultProfile \"baseline\" is weaker than the floor \"restricted\"" },
+  };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (cases); i++)
+    {
+      struct hr_policy p;
+      struct hr_error err = { 0 };
+      struct hr_strlist w = { 0 };
+      if (!parse (cases[i].json, &p))
+        {
+          ok (false, "lint: %s: parses", cases[i].what);
+          continue;
+        }
+      int r = hr_policy_lint (&p, &w, &err);
+      bool good = cases[i].error ? r < 0 && strstr (err.msg, cases[i].error) != NULL : r == 0;
+      if (cases[i].warning)
+        good &= w.n == 1 && strstr (w.v[0], cases[i].warning) != NULL;
+      else
+        good &= w.n == 0;
+      ok (good, "lint: %s", cases[i].what);
+      if (!good)
+        diag ("  rc %d, error \"%s\", %zu warnings: %s", r, err.msg, w.n, w.n ? w.v[0] : "");
+      hr_strlist_release (&w);
+      hr_policy_release (&p);
+    }
+}
+
 int
 main (void)
 {
@@ -1267,6 +1384,8 @@ main (void)
   test_trust_and_floor ();
   test_hooks_and_images ();
   test_hook_sink ();
+  test_invocation_cri ();
+  test_lint ();
 
   cleanup_tmp ();
   return done_testing ();
