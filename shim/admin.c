@@ -123,7 +123,10 @@ explain (const struct hr_cmdline *cmd, struct hr_error *err)
   snprintf (apparmor_dir, sizeof apparmor_dir, "%s/apparmor", s.datadir);
   struct hr_policy_ctx ctx = {
     .profile = &s.profile,
-    .container_id = "explain",
+    /* engines name a bundle directory by its container's ID, which hook
+     * patterns ("{id}") compare with */
+    .container_id = S_ISDIR (st.st_mode) && strrchr (target, '/') && strrchr (target, '/')[1] ? strrchr (target, '/') + 1
+                                                                                             : "explain",
     .bundle_dir = S_ISDIR (st.st_mode) ? target : ".",
     .seccomp_dir = seccomp_dir,
     .apparmor_dir = apparmor_dir,
