@@ -478,7 +478,9 @@ check_host_interfaces (const struct hr_json *spec)
         {
           const char *path = str_member (hr_json_at (list, i), "path");
           char *resolved = path ? hr_host_realpath (path) : NULL;
-          bool ok = path && path[0] == '/' && resolved && hr_strlist_contains (&restricted.hook_paths, resolved);
+          bool ok = false;
+          for (size_t h = 0; path && path[0] == '/' && resolved && h < restricted.hooks_allow.n; h++)
+            ok |= strcmp (restricted.hooks_allow.v[h].path, resolved) == 0;
           free (resolved);
           FUZZ_INVARIANT ("hooks", ok, "hooks.%s[%zu] runs \"%s\" on the host", kinds[k], i, path ? path : "(none)");
         }

@@ -2,7 +2,13 @@
  * and poststop hooks of every container it hardens; it reads the container
  * state from stdin and appends a lifecycle record to the audit trail.
  *
- *   hardrun-hook [--audit-file FILE] [--syslog] poststart|poststop
+ *   hardrun-hook poststart|poststop KEY
+ *
+ * It takes no path and no free text from its argv: a spec can name it with
+ * any argv (when the hooks control is off). KEY, 16 hex digits, names the
+ * audit sink hardrun wrote into its state directory (shim/hooksink.h); the
+ * event is one of two words. Anything else is ignored, and a key that
+ * names no sink of hardrun's makes the hook write nothing.
  *
  * It must never fail a container (runc kills a container whose poststart
  * hook fails), so it always exits 0, and it is quick: one read, one write. */
@@ -17,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hooksink.h"
 #include "log.h"
 #include "json.h"
 
@@ -33,23 +40,20 @@ put (struct hr_json *o, const char *key, const struct hr_json *state, const char
 int
 main (int argc, char **argv)
 {
-  const char *file = NULL, *event = NULL;
-  int use_syslog = 0;
-  for (int i = 1; i < argc; i++)
-    {
-      if (strcmp (argv[i], "--audit-file") == 0 && i + 1 < argc)
-        file = argv[++i];
-      else if (strcmp (argv[i], "--syslog") == 0)
-        use_syslog = 1;
-      else
-        event = argv[i];
-    }
+  const char *event = NULL;
+  if (argc > 1 && (strcmp (argv[1], "poststart") == 0 || strcmp (argv[1], "poststop") == 0))
+    event = argv[1];
+  char *file = NULL;
+  bool use_syslog = false;
+  bool sink = event && argc == 3 && hr_hook_sink_read (HARDRUN_STATE_DIR, argv[2], &file, &use_syslog) == 0;
 
   static char buf[MAX_STATE];
   size_t len = 0;
   ssize_t n;
   while (len < sizeof buf && (n = read (STDIN_FILENO, buf + len, sizeof buf - len)) > 0)
     len += (size_t) n;
+  if (!sink)
+    return 0;                   /* the state was read: runc's write does not fail */
 
   struct hr_json *state = NULL;
   struct hr_error err = { 0 };
@@ -62,7 +66,7 @@ main (int argc, char **argv)
   char when[64];
   hr_log_time (when, sizeof when);
   hr_json_set (rec, "time", hr_json_new_string (when), NULL);
-  hr_json_set (rec, "event", hr_json_new_string (event ? event : "unknown"), NULL);
+  hr_json_set (rec, "event", hr_json_new_string (event), NULL);
   put (rec, "id", state, "id");
   put (rec, "pid", state, "pid");
   put (rec, "status", state, "status");
@@ -95,5 +99,6 @@ main (int argc, char **argv)
     }
   hr_json_free (rec);
   hr_json_free (state);
+  free (file);
   return 0;
 }

@@ -26,6 +26,7 @@ static const hr_control_fn controls[HR_CTL_COUNT] = {
   [HR_CTL_SECCOMP] = hr_ctl_seccomp,
   [HR_CTL_APPARMOR] = hr_ctl_apparmor,
   [HR_CTL_SELINUX] = hr_ctl_selinux,
+  [HR_CTL_IMAGES] = hr_ctl_images,
 };
 
 const char *

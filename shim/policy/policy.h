@@ -58,6 +58,9 @@ struct hr_policy_ctx
    * resolve. */
   const char *bundle_host;
   const char *rootfs_host;
+  const char *hook_path;              /* borrowed: hardrun-hook as hardrun adds it, or NULL */
+  const char *hook_key;               /* borrowed: the audit sink key hardrun-hook is given, or NULL */
+  bool cri;                           /* the invocation comes from containerd's CRI (harden.c) */
 };
 
 /* One control at work: what it gets and where it reports. */
@@ -124,6 +127,14 @@ int hr_ctl_pids (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 int hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
 int hr_ctl_apparmor (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
 int hr_ctl_selinux (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
+int hr_ctl_images (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
+
+/* Whether S matches the hook argv or env pattern PAT (policy/hooks.c):
+ * an fnmatch(3) glob where "{id}" is ID and "{hex:N}" N hex digits. */
+bool hr_hook_pattern_matches (const char *pat, const char *s, const char *id);
+
+/* Whether image reference REF is on ALLOW (policy/images.c). */
+bool hr_image_allowed (const struct hr_strlist *allow, const char *ref);
 
 /* Applies every control of CTX->profile to SPEC (a whole config.json) in
  * order. Fills REPORT (release with hr_report_release). Returns negative errno

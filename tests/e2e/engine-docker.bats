@@ -171,10 +171,16 @@ hardrun_run_with_socket() {
 	id=$(hardrun_start e2e-hook)
 	config=$(docker_bundle_config "$id")
 	[ -f "$config" ]
-	run jq -e --arg exe "/proc/$DOCKER_PID/exe" \
-		'[.hooks.prestart[]? | select(.path == $exe and .args[0] == "libnetwork-setkey")] | length == 1' \
+	# as Docker 20.10 writes it: the whole argv, and no env; hardrun's
+	# allowlist entry matches all of it (the container started, so the
+	# prestart hook ran and succeeded)
+	run jq -e --arg exe "/proc/$DOCKER_PID/exe" --arg id "$id" \
+		'[.hooks.prestart[]? | select(.path == $exe and .args[0] == "libnetwork-setkey"
+			and (.args | length) == 4 and (.args[1] | startswith("-exec-root=/")) and .args[2] == $id
+			and (.args[3] | test("^[0-9a-f]{12}$")) and (has("env") | not))] | length == 1' \
 		"$config"
 	[ "$status" -eq 0 ] || e2e_fail "hooks in $config:" "$(jq -c .hooks "$config")"
+	[ "$(docker inspect -f '{{.State.Running}}' "$id")" = true ]
 }
 
 @test "hardening: the bundle's config.json was rewritten in place" {

@@ -166,3 +166,21 @@ hardrun_run_with_socket() {
 	assert_success
 	assert_hardened_status "$output"
 }
+
+@test "hardening: podman --annotation cannot lower the profile under the example policy" {
+	local ann=(--annotation io.kubernetes.cri.sandbox-namespace=kube-system
+		--annotation io.kubernetes.cri.container-type=container
+		--annotation io.kubernetes.cri.sandbox-id=0000000000000000000000000000000000000000000000000000000000000000
+		--annotation io.kubernetes.cri.sandbox-name=frontend-0
+		--annotation io.kubernetes.cri.image-name=registry.example.com/netops/ping:1
+		--annotation hardrun.io/profile=legacy-audit)
+	run podman --runtime hardrun-example run --rm --network none "${ann[@]}" "localhost/$E2E_IMAGE" \
+		sh -c "$E2E_PROBE_STATUS"
+	assert_success
+	assert_nonroot_identity "$output"
+	assert_no_capabilities "$output"
+	jq -s -e 'any(.[]; .event == "decision" and .command == "create" and .profile == "restricted"
+		and .rule == "default" and any(.findings[]; .action == "note"
+		and (.message | contains("ignored: annotation \"io.kubernetes.cri.sandbox-namespace\""))))' \
+		"$PODMAN_TMP/example-audit.log" || e2e_fail "audit trail:" "$(cat "$PODMAN_TMP/example-audit.log")"
+}

@@ -90,6 +90,8 @@ struct policy_case
   const char *bundle;           /* NULL: "/bundle" */
   struct host host;
   bool install_seccomp;         /* first set linux.seccomp to hardrun's own */
+  const char *images[4];        /* the profile's images.allow */
+  bool cri;                     /* the invocation comes from containerd's CRI */
 };
 
 /* Changed, audit, refused, note. */
@@ -108,6 +110,9 @@ struct policy_case
 #define MOUNTS1(m) "{'mounts':[" m "]}"
 #define OTHER_NS "{'type':'pid'},{'type':'ipc'},{'type':'uts'},{'type':'mount'}"
 #define DENY_ALL "{'allow':false,'access':'rwm'}"
+/* Docker's libnetwork hook as Docker 20.10 writes it, for container ID, with MORE arguments */
+#define SETKEY(id, more)                                                                                              \
+  "{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=/run/docker','" id "','26cfa0f99724'" more "]}"
 
 #define DOCKER_CAPS                                                                                                   \
   "['CAP_CHOWN','CAP_DAC_OVERRIDE','CAP_FSETID','CAP_FOWNER','CAP_MKNOD','CAP_NET_RAW','CAP_SETGID',"                 \
@@ -750,16 +755,45 @@ static const struct policy_case cases[] = {
     { 0 } },
 
   /* ---------------- hooks ---------------- */
-  { "hooks: engine hooks kept (also through /proc/PID/exe), others removed", NULL, ONLY ("hooks", "enforce"),
+  { "hooks: Docker's libnetwork hook kept by its whole argv, others removed", NULL, ONLY ("hooks", "enforce"),
     "{'hooks':{'prestart':[{'path':'/usr/bin/dockerd'},{'path':'/tmp/evil','args':['evil']}],"
-    "'createRuntime':[{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=/var/run/docker','c1']}],"
-    "'poststop':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook'},{'path':'/usr/local/bin/cleanup'}]}}",
-    { .out = "{'hooks':{'prestart':[{'path':'/usr/bin/dockerd'}],'createRuntime':[{'path':'/proc/4242/exe',"
-             "'args':['libnetwork-setkey','-exec-root=/var/run/docker','c1']}],"
-             "'poststop':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook'}]}}",
-      .findings = { CHANGED ("hooks", "hooks.prestart[1]: hook \"/tmp/evil\" is not on the allowlist; removed"),
-                    CHANGED ("hooks", "hooks.poststop[1]: hook \"/usr/local/bin/cleanup\"") } },
+    "'createRuntime':[" SETKEY ("c1", "") "],"
+    "'poststop':[{'path':'/usr/local/bin/cleanup'}]}}",
+    { .out = "{'hooks':{'prestart':[],'createRuntime':[" SETKEY ("c1", "") "],'poststop':[]}}",
+      .findings = { CHANGED ("hooks", "hooks.prestart[1]: hook \"/tmp/evil\" matches no entry of the allowlist"),
+                    CHANGED ("hooks", "hooks.prestart[0]: hook \"/usr/bin/dockerd\" matches no entry"),
+                    CHANGED ("hooks", "hooks.poststop[0]: hook \"/usr/local/bin/cleanup\"") } },
     .host = { .realpath = { { "/proc/4242/exe", "/usr/sbin/dockerd" } } } },
+  { "hooks: dockerd with another container's ID, more arguments, an env or a relative exec root", NULL,
+    ONLY ("hooks", "enforce"),
+    "{'hooks':{'prestart':[" SETKEY ("c2", "") "," SETKEY ("c1", ",'--debug'") ","
+    "{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=/run/docker','c1','26cfa0f99724'],"
+    "'env':['LD_PRELOAD=/tmp/x.so']},"
+    "{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=run','c1','26cfa0f99724']},"
+    "{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=/run/docker','c1','26CFA0F99724']},"
+    "{'path':'/usr/bin/dockerd','args':['dockerd','-H','tcp://0.0.0.0:2375']}]}}",
+    { .out = "{'hooks':{'prestart':[]}}",
+      .findings = { CHANGED ("hooks", "hooks.prestart[5]: hook \"/usr/bin/dockerd -H tcp://0.0.0.0:2375\""),
+                    CHANGED ("hooks", "hooks.prestart[4]"), CHANGED ("hooks", "hooks.prestart[3]"),
+                    CHANGED ("hooks", "hooks.prestart[2]"), CHANGED ("hooks", "hooks.prestart[1]"),
+                    CHANGED ("hooks", "hooks.prestart[0]") } },
+    .host = { .realpath = { { "/proc/4242/exe", "/usr/sbin/dockerd" } } } },
+  { "hooks: hardrun-hook from the spec goes, whatever its path; hardrun's own entry stays", NULL,
+    ONLY ("hooks", "enforce"),
+    "{'hooks':{'poststart':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook','poststart',"
+    "'0123456789abcdef']}],'poststop':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook',"
+    "'--audit-file','/etc/cron.d/x','poststop']},{'path':'/tmp/copy/hardrun-hook'},"
+    "{'path':'/tmp/link','args':['x']},{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook',"
+    "'poststop','0123456789abcdef'],'env':['X=1']}]}}",
+    { .out = "{'hooks':{'poststart':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook',"
+             "'poststart','0123456789abcdef']}],'poststop':[]}}",
+      .findings = { CHANGED ("hooks", "hooks.poststop[3]: hook \"" HARDRUN_LIBEXECDIR "/hardrun-hook poststop "
+                                      "0123456789abcdef\": hardrun's own hook is never taken from the spec"),
+                    CHANGED ("hooks", "hooks.poststop[2]: hook \"/tmp/link\": hardrun's own hook"),
+                    CHANGED ("hooks", "hooks.poststop[1]: hook \"/tmp/copy/hardrun-hook\": hardrun's own hook"),
+                    CHANGED ("hooks", "hooks.poststop[0]: hook \"" HARDRUN_LIBEXECDIR "/hardrun-hook --audit-file "
+                                      "/etc/cron.d/x poststop\": hardrun's own hook") } },
+    .host = { .realpath = { { "/tmp/link", HARDRUN_LIBEXECDIR "/hardrun-hook" } } } },
   { "hooks: an allowlisted name that leads elsewhere", NULL, ONLY ("hooks", "enforce"),
     "{'hooks':{'prestart':[{'path':'/usr/bin/dockerd'}]}}",
     { .out = "{'hooks':{'prestart':[]}}", .findings = { CHANGED ("hooks", "hooks.prestart[0]") } },
@@ -776,6 +810,46 @@ static const struct policy_case cases[] = {
   { "hooks: off", NULL, ONLY ("hooks", "off"),
     "{'hooks':{'prestart':[{'path':'/tmp/evil'}]}}",
     { 0 } },
+
+  /* ---------------- images ---------------- */
+#define IMAGE(type, ref)                                                                                              \
+  "{'annotations':{'io.kubernetes.cri.container-type':'" type "','io.kubernetes.cri.image-name':'" ref "'}}"
+#define DIGEST "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  { "images: a repository on the allowlist, any tag", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/busybox:1.36"), { 0 },
+    .images = { "docker.io/library/busybox" }, .cri = true },
+  { "images: a registry glob", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "registry.example.com:5000/team/app@" DIGEST), { 0 },
+    .images = { "registry.example.com:5000/team/*" }, .cri = true },
+  { "images: another repository is refused", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/busybox-evil:1"),
+    { .findings = { REFUSED ("images", "image \"docker.io/library/busybox-evil:1\" is not on the allowlist") },
+      .refused = true },
+    .images = { "docker.io/library/busybox", "registry.example.com/*" }, .cri = true },
+  { "images: a required digest, given", NULL, ONLY ("images", "deny"),
+    IMAGE ("container", "docker.io/library/nginx@" DIGEST), { 0 },
+    .images = { "docker.io/library/nginx@" DIGEST }, .cri = true },
+  { "images: a required digest, a tag given", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/nginx:1.25"),
+    { .findings = { REFUSED ("images", "not on the allowlist") }, .refused = true },
+    .images = { "docker.io/library/nginx@" DIGEST }, .cri = true },
+  { "images: a required digest, another digest given", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/nginx@sha256:1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+    { .findings = { REFUSED ("images", "not on the allowlist") }, .refused = true },
+    .images = { "docker.io/library/nginx@" DIGEST }, .cri = true },
+  { "images: audit reports", NULL, ONLY ("images", "audit"),
+    IMAGE ("container", "quay.io/x/y:1"), { .findings = { AUDIT ("images", "quay.io/x/y:1") } },
+    .images = { "docker.io/*" }, .cri = true },
+  { "images: a forged image name from another caller is not trusted", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/busybox:1.36"),
+    { .findings = { REFUSED ("images", "only containerd's CRI names an image hardrun can trust") }, .refused = true },
+    .images = { "docker.io/library/busybox" } },
+  { "images: the sandbox runs containerd's own image", NULL, ONLY ("images", "enforce"),
+    IMAGE ("sandbox", "registry.k8s.io/pause:3.9"), { 0 }, .images = { "docker.io/*" }, .cri = true },
+  { "images: an empty allowlist checks nothing", NULL, ONLY ("images", "deny"),
+    IMAGE ("container", "quay.io/x/y:1"), { 0 } },
+  { "images: off", NULL, ONLY ("images", "off"),
+    IMAGE ("container", "quay.io/x/y:1"), { 0 }, .images = { "docker.io/*" }, .cri = true },
 
   /* ---------------- annotations ---------------- */
   { "annotations: run.oci.*, org.criu.config, org.systemd.property.* go", NULL, ONLY ("annotations", "enforce"),
@@ -910,7 +984,7 @@ static const struct policy_case cases[] = {
                     "{'bounding':[],'effective':[],'permitted':[],'inheritable':[],'ambient':[]}" },
                   { "process.noNewPrivileges", "true" },
                   { "root.readonly", "true" },
-                  { "hooks", "{'prestart':[],'poststop':[{'path':'/usr/bin/dockerd'}]}" },
+                  { "hooks", "{'prestart':[],'poststop':[]}" },
                   { "annotations", "{'io.kubernetes.cri.container-type':'container'}" },
                   { "mounts[3].options", "['rbind','nosuid','nodev','rprivate']" },
                   { "mounts[4].options", "['rbind','rprivate','nosuid','nodev']" },
@@ -1253,10 +1327,16 @@ run_policy_case (const struct policy_case *c)
   struct hr_error err = { 0 };
 
   load_profile (c->profile, c->modes, c->ro_host_paths, &profile);
+  for (size_t i = 0; i < 4 && c->images[i]; i++)
+    if (hr_strlist_add (&profile.images_allow, c->images[i]) < 0)
+      bail_out ("out of memory");
   setup_host (&c->host);
   struct hr_policy_ctx ctx = {
     .profile = &profile,
     .container_id = "c1",
+    .hook_path = HARDRUN_LIBEXECDIR "/hardrun-hook",
+    .hook_key = "0123456789abcdef",
+    .cri = c->cri,
     .bundle_dir = c->bundle ? c->bundle : "/bundle",
     .seccomp_dir = seccomp_dir,
     .apparmor_dir = "/etc/hardrun/apparmor",
