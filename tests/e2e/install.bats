@@ -589,6 +589,7 @@ podman_scratch_info() {
 	local d=$W/podman
 	mkdir -p "$d/tmp"
 	printf '[storage]\ndriver = "vfs"\ngraphroot = "%s/root"\nrunroot = "%s/runroot"\n' "$d" "$d" >"$d/storage.conf"
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	env -u CONTAINERS_CONF CONTAINERS_STORAGE_CONF="$d/storage.conf" CONTAINERS_REGISTRIES_CONF=/dev/null \
 		unshare -m --propagation private sh -c 'mount --bind "$1" /etc/containers && shift && exec "$@"' sh \
 		"$W/etc-containers" podman --runtime "$1" --tmpdir "$d/tmp" info --format "$2"
