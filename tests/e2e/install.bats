@@ -275,7 +275,8 @@ systemctl restart containerd" ]
 # handler's options that are zero values count as unset: the dump of
 # containerd's built-in runc handler lists runc's options with their zero
 # values, the same handler written in a file lists the ones it sets, and
-# the shim reads both alike.
+# the shim reads both alike. The files loaded ("imports") are compared as
+# a set.
 dump_delta() {
 	local py
 	py=$(toml_python) || skip "no python3 with tomllib"
@@ -283,13 +284,21 @@ dump_delta() {
 import sys, tomllib
 before, after = (tomllib.load(open(p, "rb")) for p in sys.argv[1:3])
 for d in (before, after):
+    # config dump lists the files it loaded in no fixed order.
+    d["imports"] = sorted(d.get("imports", []))
     for h in d["plugins"][sys.argv[3]]["containerd"]["runtimes"].values():
         h["options"] = {k: v for k, v in h.get("options", {}).items() if v not in ("", 0, False, [])}
 rts = after["plugins"][sys.argv[3]]["containerd"]["runtimes"]
 for name in ("hardrun", "hardrun-baseline"):
     h = rts.pop(name, {})
     print(name, h.get("runtime_type"), h.get("options", {}).get("BinaryName"))
-print("same" if before == after else "DIFFERENT:\n%s\n%s" % (before, after))
+def diff(a, b, path=""):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            yield from diff(a.get(k), b.get(k), path + "." + k)
+    elif a != b:
+        yield "%s: %r -> %r" % (path, a, b)
+print("same" if before == after else "DIFFERENT: " + "; ".join(diff(before, after)))
 PY
 }
 
@@ -411,10 +420,12 @@ TOML
 	[[ "$output" == *'.runtimes.runc]'* ]]
 }
 
-@test "containerd 2.x: a version 3 config with imports and plugin settings parses to the original plus the handlers" {
-	# No containerd 2.x here: 2.x merges imported plugin sections key by
-	# key, so an import of another section is no obstacle; the result is
-	# compared as parsed TOML.
+@test "containerd 2.x: a version 3 config importing conf.d/*.toml gets a drop-in there; merged, it is the original plus the handlers" {
+	# No containerd 2.x here. 2.0 and later merge an imported file's plugin
+	# sections key by key (1.x replaces them whole), so the handlers go to
+	# a drop-in and config.toml stays as it is; the merge is replayed in
+	# Python as containerd 2.x does it (cmd/containerd/server/config:
+	# mergeConfig, mergo.WithOverride).
 	mkdir -p "$W/conf.d"
 	cat >"$W/config.toml" <<'TOML'
 version = 3
@@ -434,31 +445,76 @@ imports = ['conf.d/*.toml']
         [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
           runtime_type = 'io.containerd.runc.v2'
           [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
-            SystemdCgroup = false
+            SystemdCgroup = true
     [plugins.'io.containerd.cri.v1.runtime'.cni]
       bin_dirs = ['/usr/lib/cni']
 TOML
 	printf "version = 3\n[plugins.'io.containerd.cri.v1.runtime'.cni]\n  conf_dir = '/etc/cni/site.d'\n" >"$W/conf.d/cni.toml"
 	cp "$W/config.toml" "$W/orig"
+	hr_install --containerd "$W/config.toml" --dry-run
+	[ "$status" -eq 0 ]
+	[ ! -e "$W/conf.d/hardrun.toml" ]
 	hr_install --containerd "$W/config.toml"
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"$W/conf.d/hardrun.toml: changed"* ]]
+	assert_same "$W/orig" "$W/config.toml"
+	[ ! -e "$W/config.toml.hardrun-backup" ]
 	py=$(toml_python) || skip "no python3 with tomllib"
-	run "$py" - "$W/orig" "$W/config.toml" <<'PY'
+	run "$py" - "$W/config.toml" "$W"/conf.d/*.toml <<'PY'
 import sys, tomllib
-before, after = (tomllib.load(open(p, "rb")) for p in sys.argv[1:3])
+def merge(to, frm):
+    for k, v in frm.items():
+        if isinstance(v, dict) and isinstance(to.get(k), dict):
+            merge(to[k], v)
+        else:
+            to[k] = v
+    return to
+docs = [tomllib.load(open(p, "rb")) for p in sys.argv[1:]]
+before, after = {}, {}
+for path, d in zip(sys.argv[1:], docs):
+    merge(after, d)
+    if not path.endswith("/hardrun.toml"):
+        merge(before, d)
 rts = after["plugins"]["io.containerd.cri.v1.runtime"]["containerd"]["runtimes"]
-print(rts.pop("hardrun")["options"]["BinaryName"], rts.pop("hardrun-baseline")["options"]["BinaryName"])
+for name in ("hardrun", "hardrun-baseline"):
+    o = rts.pop(name)["options"]
+    print(name, o["BinaryName"], o.get("SystemdCgroup"))
 print("same" if before == after else "DIFFERENT")
 PY
-	[ "$output" = "$BIN $W/sbin/hardrun-baseline
+	[ "$output" = "hardrun $BIN True
+hardrun-baseline $W/sbin/hardrun-baseline True
 same" ]
-	# An import with a hardrun handler of its own would win: refused.
+	cp "$W/conf.d/hardrun.toml" "$W/once"
+	hr_install --containerd "$W/config.toml"
+	[[ "$output" == *"$W/conf.d/hardrun.toml: unchanged"* ]]
+	assert_same "$W/once" "$W/conf.d/hardrun.toml"
+
 	hr_install --containerd "$W/config.toml" --uninstall
+	[ "$status" -eq 0 ]
+	[ ! -e "$W/conf.d/hardrun.toml" ]
+	assert_same "$W/orig" "$W/config.toml"
+	# An import with a hardrun handler of its own would win: refused.
 	printf "version = 3\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.hardrun]\n  runtime_type = 'x'\n" >"$W/conf.d/zz.toml"
 	hr_install --containerd "$W/config.toml"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"defines a hardrun runtime"* ]]
-	assert_same "$W/orig" "$W/config.toml"
+	[ ! -e "$W/conf.d/hardrun.toml" ]
+}
+
+@test "containerd 2.x: without a matching import, a version 3 config gets the block; one that has the block keeps it there" {
+	printf "version = 3\nimports = ['/etc/containerd/site.toml']\n" >"$W/config.toml"
+	cp "$W/config.toml" "$W/orig"
+	hr_install --containerd "$W/config.toml"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$W/config.toml: changed"* ]]
+	run toml_get "$W/config.toml" plugins io.containerd.cri.v1.runtime containerd runtimes hardrun options BinaryName
+	[ "$output" = "\"$BIN\"" ]
+	# The block stays the place even once the file imports a directory.
+	sed -i "s|^imports = .*|imports = ['conf.d/*.toml']|" "$W/config.toml"
+	mkdir -p "$W/conf.d"
+	hr_install --containerd "$W/config.toml"
+	[[ "$output" == *"$W/config.toml: unchanged"* ]]
+	[ ! -e "$W/conf.d/hardrun.toml" ]
 }
 
 @test "containerd: an inline runtimes table cannot be extended by appending: refused, file untouched" {
