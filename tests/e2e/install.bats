@@ -517,6 +517,23 @@ same" ]
 	[ ! -e "$W/conf.d/hardrun.toml" ]
 }
 
+@test "containerd 2.x: with --host-root (the DaemonSet's /host), absolute imports are the host's" {
+	H=$W/host
+	mkdir -p "$H/etc/containerd/conf.d"
+	printf "version = 3\nimports = ['/etc/containerd/conf.d/*.toml']\n" >"$H/etc/containerd/config.toml"
+	cp "$H/etc/containerd/config.toml" "$W/orig"
+	hr_install --containerd "$H/etc/containerd/config.toml" --host-root "$H"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$H/etc/containerd/conf.d/hardrun.toml: changed"* ]]
+	assert_same "$W/orig" "$H/etc/containerd/config.toml"
+	grep -qx '# imported by /etc/containerd/config.toml.' "$H/etc/containerd/conf.d/hardrun.toml"
+	run toml_get "$H/etc/containerd/conf.d/hardrun.toml" plugins io.containerd.cri.v1.runtime containerd runtimes hardrun options BinaryName
+	[ "$output" = "\"$BIN\"" ]
+	hr_install --containerd "$H/etc/containerd/config.toml" --host-root "$H" --uninstall
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$H/etc/containerd/conf.d")" ]
+}
+
 @test "containerd: an inline runtimes table cannot be extended by appending: refused, file untouched" {
 	printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  runtimes = { runc = { runtime_type = "io.containerd.runc.v2" } }\n' >"$W/config.toml"
 	cp "$W/config.toml" "$W/orig"
