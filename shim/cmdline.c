@@ -125,7 +125,7 @@ static const struct opt_def events_opts[] = {
   { "interval", false, HR_OPT_OTHER }, { "stats", true, HR_OPT_OTHER }, HELP_OPT, END_OPT
 };
 static const struct opt_def update_opts[] = {
-  { "resources,r", false, HR_OPT_OTHER },
+  { "resources,r", false, HR_OPT_RESOURCES },
   { "blkio-weight", false, HR_OPT_OTHER },
   { "cpu-period", false, HR_OPT_OTHER },
   { "cpu-quota", false, HR_OPT_OTHER },
@@ -139,7 +139,7 @@ static const struct opt_def update_opts[] = {
   { "memory", false, HR_OPT_OTHER },
   { "memory-reservation", false, HR_OPT_OTHER },
   { "memory-swap", false, HR_OPT_OTHER },
-  { "pids-limit", false, HR_OPT_OTHER },
+  { "pids-limit", false, HR_OPT_PIDS_LIMIT },
   { "l3-cache-schema", false, HR_OPT_OTHER },
   { "mem-bw-schema", false, HR_OPT_OTHER },
   HELP_OPT, END_OPT,
@@ -240,6 +240,97 @@ hr_parse_go_bool (const char *s, bool *ret)
         return true;
       }
   return false;
+}
+
+static char
+lower (char c)
+{
+  return (char) (c | 0x20);
+}
+
+/* Go's strconv.underscoreOK: underscores only between digits, or right
+ * after a base prefix. */
+static bool
+underscores_ok (const char *s)
+{
+  char saw = '^';
+  size_t i = 0, n = strlen (s);
+  bool hex = false;
+  if (n >= 2 && s[0] == '0' && (lower (s[1]) == 'b' || lower (s[1]) == 'o' || lower (s[1]) == 'x'))
+    {
+      i = 2;
+      saw = '0';
+      hex = lower (s[1]) == 'x';
+    }
+  for (; i < n; i++)
+    {
+      if ((s[i] >= '0' && s[i] <= '9') || (hex && lower (s[i]) >= 'a' && lower (s[i]) <= 'f'))
+        {
+          saw = '0';
+          continue;
+        }
+      if (s[i] == '_')
+        {
+          if (saw != '0')
+            return false;
+          saw = '_';
+          continue;
+        }
+      if (saw == '_')
+        return false;
+      saw = '!';
+    }
+  return saw != '_';
+}
+
+bool
+hr_parse_go_int (const char *s, int64_t *ret)
+{
+  bool neg = false;
+  if (*s == '+' || *s == '-')
+    neg = *s++ == '-';
+  const char *unsigned_part = s;
+  size_t n = strlen (s);
+  if (n == 0)
+    return false;
+  unsigned base = 10;
+  if (s[0] == '0')
+    {
+      if (n >= 3 && lower (s[1]) == 'b')
+        base = 2, s += 2;
+      else if (n >= 3 && lower (s[1]) == 'o')
+        base = 8, s += 2;
+      else if (n >= 3 && lower (s[1]) == 'x')
+        base = 16, s += 2;
+      else
+        base = 8, s += 1;
+    }
+  uint64_t v = 0;
+  bool underscores = false;
+  for (; *s; s++)
+    {
+      unsigned d;
+      if (*s == '_')
+        {
+          underscores = true;
+          continue;
+        }
+      if (*s >= '0' && *s <= '9')
+        d = (unsigned) (*s - '0');
+      else if (lower (*s) >= 'a' && lower (*s) <= 'z')
+        d = (unsigned) (lower (*s) - 'a' + 10);
+      else
+        return false;
+      if (d >= base || v > (UINT64_MAX - d) / base)
+        return false;
+      v = v * base + d;
+    }
+  if (underscores && !underscores_ok (unsigned_part))
+    return false;
+  if ((!neg && v > (uint64_t) INT64_MAX) || (neg && v > (uint64_t) INT64_MAX + 1))
+    return false;
+  *ret = neg ? (int64_t) (0 - v) : (int64_t) v;
+  return true;
 }
 
 /* Which of DEF's comma-separated names equals NAME[0..len)? -1 if none. */

@@ -15,6 +15,7 @@
 #include "policy/exec.h"
 #include "policyfile.h"
 #include "admin.h"
+#include "update.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -252,6 +253,17 @@ main (int argc, char **argv)
       if (r == 0)
         r = exec_runtime (&cmd, settings.policy.runtime, exec_argv.argv, &err);
       hr_exec_argv_release (&exec_argv);
+    }
+  else if (cmd.command == HR_CMD_UPDATE && !cmd.command_help && !cmd.usage_error && cmd.n_args == 1)
+    {
+      /* an update may not lift a limit the container's profile holds */
+      struct hr_report rep = { 0 };
+      r = hr_settings_load (&cmd, &settings, &err);
+      if (r == 0)
+        r = hr_harden_update (&cmd, &settings, &rep, &err);
+      hr_report_release (&rep);
+      if (r == 0)
+        r = exec_runtime (&cmd, settings.policy.runtime, NULL, &err);
     }
   else if (cmd.command == HR_CMD_HARDRUN_EXPLAIN || cmd.command == HR_CMD_HARDRUN_POLICY)
     {
