@@ -33,4 +33,12 @@ uint64_t hr_host_bounding_caps (void);
  * malloc'ed string, or NULL (errno set) if it does not resolve. */
 char *hr_host_realpath (const char *path);
 
+/* The uid_map and gid_map of the user namespace file PATH (a joined
+ * namespace: /proc/PID/ns/user or a bind mount of one), as hardrun's own
+ * namespace reads them: lines of "inside outside count", the outside ids
+ * being host ids. Malloc'ed strings in *RET_UID_MAP and *RET_GID_MAP
+ * (host_userns.c). Fails (negative errno) when PATH is no user namespace
+ * or cannot be examined. */
+int hr_host_userns_maps (const char *path, char **ret_uid_map, char **ret_gid_map, struct hr_error *err);
+
 #endif

@@ -31,7 +31,8 @@ struct table
   size_t n;
 };
 
-static struct table loaded_profiles, namespaces, realpaths;
+static struct table loaded_profiles, namespaces, realpaths, userns_uid, userns_gid;
+unsigned hr_fake_userns_calls = 0;
 static char *last_file;
 
 static char *
@@ -96,6 +97,9 @@ hr_fake_reset (void)
   table_clear (&loaded_profiles);
   table_clear (&namespaces);
   table_clear (&realpaths);
+  table_clear (&userns_uid);
+  table_clear (&userns_gid);
+  hr_fake_userns_calls = 0;
   free (last_file);
   last_file = NULL;
 }
@@ -217,4 +221,25 @@ hr_host_realpath (const char *path)
       return NULL;
     }
   return xstrdup (e->value);
+}
+
+/* ---- joined user namespaces ---- */
+
+void
+hr_fake_set_userns_maps (const char *path, const char *uid_map, const char *gid_map)
+{
+  table_set (&userns_uid, path, uid_map, true);
+  table_set (&userns_gid, path, gid_map, true);
+}
+
+int
+hr_host_userns_maps (const char *path, char **ret_uid_map, char **ret_gid_map, struct hr_error *err)
+{
+  hr_fake_userns_calls++;
+  const struct entry *u = table_find (&userns_uid, path), *g = table_find (&userns_gid, path);
+  if (u == NULL || g == NULL)
+    return hr_error_setsys (err, ENOENT, "cannot open user namespace \"%s\"", path);
+  *ret_uid_map = xstrdup (u->value ? u->value : "");
+  *ret_gid_map = xstrdup (g->value ? g->value : "");
+  return 0;
 }

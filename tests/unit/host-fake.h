@@ -42,6 +42,13 @@ void hr_fake_set_host_namespace (const char *path, bool is_host);
  * (there, but it cannot be resolved). Paths not set resolve to themselves. */
 void hr_fake_set_realpath (const char *path, const char *target);
 
+/* ---- joined user namespaces ---- */
+/* hr_host_userns_maps(PATH) answers UID_MAP and GID_MAP (uid_map text).
+ * Paths not set fail with ENOENT. */
+void hr_fake_set_userns_maps (const char *path, const char *uid_map, const char *gid_map);
+/* Calls of hr_host_userns_maps() since the last reset. */
+extern unsigned hr_fake_userns_calls;
+
 void hr_fake_reset (void);
 
 #endif
