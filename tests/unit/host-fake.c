@@ -33,6 +33,7 @@ struct table
 
 static struct table loaded_profiles, namespaces, realpaths, userns_uid, userns_gid;
 unsigned hr_fake_userns_calls = 0;
+bool hr_fake_has_cgroupns = false;
 static char *last_file;
 
 static char *
@@ -100,6 +101,7 @@ hr_fake_reset (void)
   table_clear (&userns_uid);
   table_clear (&userns_gid);
   hr_fake_userns_calls = 0;
+  hr_fake_has_cgroupns = false;
   free (last_file);
   last_file = NULL;
 }
@@ -242,4 +244,12 @@ hr_host_userns_maps (const char *path, char **ret_uid_map, char **ret_gid_map, s
   *ret_uid_map = xstrdup (u->value ? u->value : "");
   *ret_gid_map = xstrdup (g->value ? g->value : "");
   return 0;
+}
+
+bool
+hr_host_has_namespace (const char *type)
+{
+  if (strcmp (type, "cgroup") == 0)
+    return hr_fake_has_cgroupns;
+  return true;
 }

@@ -48,6 +48,9 @@ void hr_fake_set_realpath (const char *path, const char *target);
 void hr_fake_set_userns_maps (const char *path, const char *uid_map, const char *gid_map);
 /* Calls of hr_host_userns_maps() since the last reset. */
 extern unsigned hr_fake_userns_calls;
+/* hr_host_has_namespace("cgroup"). Default: false, so that cases written
+ * before the cgroup namespace was added stay as they are. */
+extern bool hr_fake_has_cgroupns;
 
 void hr_fake_reset (void);
 

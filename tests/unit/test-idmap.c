@@ -1,4 +1,4 @@
-/* User namespaces and idmapped mounts, table-driven: a config.json under
+/* User namespaces, idmapped mounts and the cgroup namespace, table-driven: a config.json under
  * one control (user or mounts, the others off), the maps of the user
  * namespaces it joins as the fake host reads them, and whether it is
  * refused with which words. Also the map readers on their own. */
@@ -33,6 +33,8 @@ struct idmap_case
   bool refused;
   const char *texts[3];         /* substrings of the findings; none: no findings at all */
   const char *uid_after;        /* process.user.uid afterwards, NULL: not checked */
+  bool cgroupns;                /* the host has cgroup namespaces */
+  const char *ns_after;         /* linux.namespaces afterwards (enforce), NULL: not checked */
 };
 
 static const struct idmap_case cases[] = {
@@ -133,6 +135,16 @@ static const struct idmap_case cases[] = {
     "{'mounts':[{'destination':'/t','type':'tmpfs','source':'tmpfs','options':['nosuid','nodev'],"
     "'uidMappings':[" MAP (0, 65534, 1) "],'gidMappings':[" MAP (5, 5, 1) "]}]}",
     { { NULL } }, true, { "idmapped mount at \"/t\"" } },
+
+  /* ---- the cgroup namespace ---- */
+  { "cgroupns: given its own where the host has one", "namespaces",
+    "{'linux':{'namespaces':[" NS_OTHERS "]}}", { { NULL } }, false,
+    { "linux.namespaces: uses the host's cgroup namespace; given its own" }, NULL, true,
+    "[" NS_OTHERS ",{'type':'cgroup'}]" },
+  { "cgroupns: one already there is kept", "namespaces",
+    "{'linux':{'namespaces':[" NS_OTHERS ",{'type':'cgroup'}]}}", { { NULL } }, false, { NULL }, NULL, true, NULL },
+  { "cgroupns: a host without cgroup namespaces", "namespaces",
+    "{'linux':{'namespaces':[" NS_OTHERS "]}}", { { NULL } }, false, { NULL }, NULL, false, NULL },
 };
 
 static struct hr_json *
@@ -158,6 +170,7 @@ run_case (const struct idmap_case *c, const char *mode)
   hr_fake_reset ();
   for (size_t k = 0; k < HR_ARRAY_SIZE (c->ns) && c->ns[k].path; k++)
     hr_fake_set_userns_maps (c->ns[k].path, c->ns[k].uid_map, c->ns[k].gid_map);
+  hr_fake_has_cgroupns = c->cgroupns;
   struct hr_profile p;
   struct hr_error err = { 0 };
   hr_profile_builtin ("restricted", &p, &err);
@@ -196,6 +209,12 @@ run_case (const struct idmap_case *c, const char *mode)
       const struct hr_json *uid = hr_json_get_path (spec, "process.user.uid");
       ok (uid && strcmp (hr_json_string (uid) ? hr_json_string (uid) : uid->u.str.s, c->uid_after) == 0,
           "%s (%s): uid is %s", c->name, mode, c->uid_after);
+    }
+  if (c->ns_after && !audit)
+    {
+      cleanup_json struct hr_json *want = parse (c->ns_after);
+      ok (hr_json_equal (hr_json_get_path (spec, "linux.namespaces"), want), "%s (%s): namespaces as expected",
+          c->name, mode);
     }
   hr_report_release (&rep);
   hr_profile_release (&p);

@@ -1,4 +1,7 @@
-/* The host probe for joined user namespaces (host.h): what a namespace
+/* The host probes for namespaces (host.h): which namespaces the kernel
+ * has, and what a joined user namespace's maps say.
+ *
+ * A joined user namespace: what a namespace
  * file's uid_map and gid_map say, read from hardrun's own namespace so
  * that the outside ids are host ids. A namespace file has no map of its
  * own: a child process enters the namespace and hardrun reads the child's
@@ -145,4 +148,24 @@ hr_host_userns_maps (const char *path, char **ret_uid_map, char **ret_gid_map, s
   while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
     ;
   return r;
+}
+
+bool
+hr_host_has_namespace (const char *type)
+{
+  static const struct
+  {
+    const char *oci, *proc;
+  } map[] = {
+    { "pid", "pid" }, { "network", "net" }, { "mount", "mnt" },     { "ipc", "ipc" },
+    { "uts", "uts" }, { "user", "user" },   { "cgroup", "cgroup" }, { "time", "time" },
+  };
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (strcmp (map[i].oci, type) == 0)
+      {
+        char p[64];
+        snprintf (p, sizeof p, "/proc/self/ns/%s", map[i].proc);
+        return access (p, F_OK) == 0;
+      }
+  return false;
 }
