@@ -255,11 +255,19 @@ main (int argc, char **argv)
         r = exec_runtime (&cmd, settings.policy.runtime, exec_argv.argv, &err);
       hr_exec_argv_release (&exec_argv);
     }
-  else if (cmd.command == HR_CMD_UPDATE && !cmd.command_help && !cmd.usage_error && cmd.n_args == 1)
+  else if (cmd.command == HR_CMD_UPDATE && !cmd.command_help)
     {
-      /* an update may not lift a limit the container's profile holds */
+      /* An update may not lift a limit the container's profile holds. A
+       * command line runc would reject is refused, not passed on: crun
+       * reads some of them ("-r-", "--pids=-1") as updates. */
       struct hr_report rep = { 0 };
-      r = hr_settings_load (&cmd, &settings, &err);
+      if (cmd.usage_error)
+        r = hr_error_set (&err, EINVAL, "update: %s", cmd.usage_message);
+      else if (cmd.n_args != 1)
+        r = hr_error_set (&err, EINVAL, "\"update\" requires exactly 1 argument (the container ID), got %zu",
+                          cmd.n_args);
+      else
+        r = hr_settings_load (&cmd, &settings, &err);
       if (r == 0)
         r = hr_harden_update (&cmd, &settings, &rep, &err);
       hr_report_release (&rep);

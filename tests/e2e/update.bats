@@ -52,6 +52,11 @@ pids_limit_held() {
 	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
 	run hr "$rt" update --resources - "$id" <<<'{"pids":{"limit":-1}}'
 	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+	# spellings runc rejects and crun reads as updates
+	run hr "$rt" update -r- "$id" <<<'{"pids":{"limit":-1}}'
+	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+	run hr "$rt" update --pids=-1 "$id"
+	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
 	[ "$(inside "$rt" "$id" pids/pids.max)" = 4096 ]
 
 	# within the limit: the runtime reads the same bytes from standard input
