@@ -297,6 +297,10 @@ hr_mount_idmap (struct hr_apply *a, const struct hr_json *spec, const struct hr_
         hr_refusal (a, field, "idmapped mount at \"%s\" with the container's user namespace: %s", dest, e.msg);
       else if (have_userns == 0)
         hr_refusal (a, field, "idmapped mount at \"%s\" without a user namespace to map it with", dest);
+      else if (joined && (cu->n == 0 || cg->n == 0))
+        /* a map not written yet could be written after this check */
+        hr_refusal (a, field, "idmapped mount at \"%s\": the joined user namespace \"%s\" has no maps yet", dest,
+                    joined);
       else
         {
           judge (a, field, dest, "uid", cu);

@@ -140,26 +140,33 @@ judge_joined (struct hr_apply *a, const struct hr_json *spec, const struct hr_js
     { "process.user.uid", "uid", hr_json_get (user, "uid"), &maps[0] },
     { "process.user.gid", "gid", hr_json_get (user, "gid"), &maps[1] },
   };
+  /* An id the namespace does not map is refused too: the runtime could
+   * not use it, and a map not written yet could be written after this
+   * check, to anything. Once written, a map never changes. */
   bool refused[2] = { false, false };
   for (size_t k = 0; k < 2; k++)
     {
       int64_t id = 0;
       hr_json_int_value (ids[k].v, 0, UINT32_MAX, &id);
-      if (id != 0 && hr_idmap_outside (ids[k].m, id) == 0)
-        {
-          hr_refusal (a, ids[k].field, "%s %" PRId64 " is host root in %s", ids[k].kind, id, where);
-          refused[k] = true;
-        }
+      int64_t host = hr_idmap_outside (ids[k].m, id);
+      if (host < 0)
+        hr_refusal (a, ids[k].field, "%s %" PRId64 " is not mapped in %s", ids[k].kind, id, where);
+      else if (id != 0 && host == 0)
+        hr_refusal (a, ids[k].field, "%s %" PRId64 " is host root in %s", ids[k].kind, id, where);
+      refused[k] = host <= 0 && (host < 0 || id != 0);
     }
   for (size_t i = 0; i < hr_json_len (groups); i++)
     {
       int64_t g = 0;
-      if (hr_json_int_value (hr_json_at (groups, i), 1, UINT32_MAX, &g) && hr_idmap_outside (&maps[1], g) == 0)
-        {
-          snprintf (field, sizeof field, "process.user.additionalGids[%zu]", i);
-          hr_refusal (a, field, "gid %" PRId64 " is host root in %s", g, where);
-          refused[1] = true;
-        }
+      if (!hr_json_int_value (hr_json_at (groups, i), 1, UINT32_MAX, &g))
+        continue;
+      int64_t host = hr_idmap_outside (&maps[1], g);
+      snprintf (field, sizeof field, "process.user.additionalGids[%zu]", i);
+      if (host < 0)
+        hr_refusal (a, field, "gid %" PRId64 " is not mapped in %s", g, where);
+      else if (host == 0)
+        hr_refusal (a, field, "gid %" PRId64 " is host root in %s", g, where);
+      refused[1] |= host <= 0;
     }
   if (!refused[0])
     refuse_root_mapping (a, &maps[0], "linux.namespaces", "uid", where);

@@ -169,3 +169,20 @@ idmapped_root_refused() {
 	[ "$(cat "$v/root-file")" = secret ]
 	[ "$(stat -c %u "$v/user-file")" = 1000 ]
 }
+
+@test "a user namespace whose maps are not written yet is refused (they could be written after the check)" {
+	require_runtime runc
+	command -v unshare >/dev/null || skip "unshare is not installed"
+	# the child says when it is in its own user namespace
+	mkfifo "$WORK/ready"
+	unshare --user sh -c 'echo in >"$1"; exec sleep 300' sh "$WORK/ready" &
+	local pid=$!
+	read -r _ <"$WORK/ready"
+	joiner "$WORK/b" "/proc/$pid/ns/user" "$GOOD_MAP"
+	run hr runc run --bundle "$WORK/b" unwritten </dev/null
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+	[[ "$output" == *"uid 65534 is not mapped in the joined user namespace"* ]] || { echo "$output"; return 1; }
+	[ -z "$(ls -A "$CANARY")" ]
+}
