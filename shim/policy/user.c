@@ -245,6 +245,19 @@ hr_ctl_user (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
         judge_joined (a, spec, process);
       return 0;
     }
+  /* Without maps runc fails, and crun (as root, with subordinate ids for
+   * root) writes its own, which map the process's uid and gid to its
+   * caller's: host root. */
+  static const char *const keys[] = { "uidMappings", "gidMappings" };
+  for (size_t k = 0; k < 2; k++)
+    if (hr_json_len (hr_json_get (linux_, keys[k])) == 0)
+      {
+        char field[32];
+        snprintf (field, sizeof field, "linux.%s", keys[k]);
+        hr_refusal (a, field, "a user namespace without linux.%s: the runtime may map the process to host root",
+                    keys[k]);
+        return 0;
+      }
   const struct hr_json *user = hr_json_get (process, "user");
   const struct hr_json *groups = hr_json_get (user, "additionalGids");
   bool uid_refused = refuse_host_root (a, linux_, "uidMappings", "process.user.uid", hr_json_get (user, "uid"));

@@ -186,3 +186,15 @@ idmapped_root_refused() {
 	[[ "$output" == *"uid 65534 is not mapped in the joined user namespace"* ]] || { echo "$output"; return 1; }
 	[ -z "$(ls -A "$CANARY")" ]
 }
+
+@test "crun: a user namespace without maps is refused (crun would map the process to host root)" {
+	require_runtime crun
+	# crun, run as root, maps the process's uid and gid to its own (0)
+	# through root's subordinate ids; this host may have none, so only the
+	# refusal itself is checked
+	make_bundle "$WORK/b" 'id'
+	set_config "$WORK/b" '.linux.namespaces += [{type: "user"}] | del(.linux.uidMappings) | del(.linux.gidMappings)'
+	run hr crun run --bundle "$WORK/b" nomaps </dev/null
+	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+	[[ "$output" == *"a user namespace without linux.uidMappings"* ]] || { echo "$output"; return 1; }
+}

@@ -81,6 +81,13 @@ static const struct idmap_case cases[] = {
     "{'process':{'user':{'uid':1000,'gid':1000}},'linux':{" MAKES ",'uidMappings':[" MAP (0, 100000, 1000) ","
       MAP (1000, 101000, 1000) "," MAP (5, 0, 1) "],'gidMappings':[" MAP (0, 100000, 65536) "]}}",
     { { NULL } }, true, { "linux.uidMappings: linux.uidMappings maps container uid 5 to host root" } },
+  { "made: a user namespace without uidMappings is refused (crun maps the process to its caller)", "user",
+    "{'process':{'user':{'uid':1000,'gid':1000}},'linux':{" MAKES ",'gidMappings':[" MAP (0, 100000, 65536) "]}}",
+    { { NULL } }, true, { "linux.uidMappings: a user namespace without linux.uidMappings" } },
+  { "made: a user namespace with empty gidMappings is refused", "user",
+    "{'process':{'user':{'uid':1000,'gid':1000}},'linux':{" MAKES ",'uidMappings':[" MAP (0, 100000, 65536) "],"
+    "'gidMappings':[]}}",
+    { { NULL } }, true, { "linux.gidMappings: a user namespace without linux.gidMappings" } },
   { "made: no host read for a namespace of the spec's own", "user",
     "{'process':{'user':{'uid':0,'gid':0}},'linux':{" MAKES ",'uidMappings':[" MAP (0, 100000, 65536) "],"
       "'gidMappings':[" MAP (0, 100000, 65536) "]}}",
