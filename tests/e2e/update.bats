@@ -123,3 +123,20 @@ devices_held() {
 		--root "$(runtime_root runc)" update --pids-limit -1 priv
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 }
+
+@test "a refused update is in the audit trail" {
+	require_runtime runc
+	local policy="$BATS_TEST_TMPDIR/policy.json" audit="$BATS_TEST_TMPDIR/audit.log"
+	jq -n --arg a "$audit" '{audit: {file: $a}}' >"$policy"
+	local b="$BATS_TEST_TMPDIR/bundle-aud"
+	make_bundle "$b" 'trap "exit 0" TERM; while :; do sleep 1; done'
+	hr runc --hardrun-policy "$policy" run -d --bundle "$b" aud </dev/null >/dev/null 2>&1
+	run hr runc --hardrun-policy "$policy" update --pids-limit -1 aud
+	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+	jq -e 'select(.command == "update" and .id == "aud" and .result == "refused")
+		| .findings[] | select(.control == "pids" and .action == "refused")' "$audit" >/dev/null ||
+		{ cat "$audit"; return 1; }
+	run hr runc --hardrun-policy "$policy" update --pids-limit 10 aud
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	jq -e 'select(.command == "update" and .result == "unchanged")' "$audit" >/dev/null || { cat "$audit"; return 1; }
+}
