@@ -24,7 +24,7 @@ own_cgroupns() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/b-$1"
 	make_bundle "$b" 'cat /proc/self/cgroup; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max'
 	run hr "$rt" run --bundle "$b" "cg-$rt" </dev/null
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
 	# every hierarchy at its root, and the container's own limit visible
 	! printf '%s\n' "$output" | grep -E '^[0-9]+:' | grep -v ':/$' || { echo "$output"; return 1; }
 	[[ "$output" == *4096* ]] || { echo "$output"; return 1; }
