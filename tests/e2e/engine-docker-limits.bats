@@ -84,3 +84,9 @@ pids_max() {
 		fi
 	done
 }
+
+@test "devices: docker run --privileged is still hardened inside" {
+	run docker run --rm --privileged --runtime hardrun --network none "$E2E_IMAGE" sh -c "$E2E_PROBE_STATUS"
+	assert_success
+	assert_hardened_status "$output"
+}

@@ -3,6 +3,8 @@
 # Podman driving hardrun with user namespaces: "--userns=container:NAME"
 # joins another container's namespace, judged by its real maps; ":idmap"
 # volumes are judged by the owners they show. Over runc and over crun.
+# Also "--privileged", which runc could not start under hardrun before the
+# device cgroup allowed the devices hardrun keeps.
 
 bats_require_minimum_version 1.5.0
 
@@ -151,4 +153,18 @@ idmap_volume() {
 
 @test ":idmap volume with root mapped away is refused (crun)" {
 	idmap_volume crun
+}
+
+@test "podman run --privileged starts with only the default devices, usable (runc)" {
+	run podman --runtime hardrun run --rm --privileged --network none "localhost/$E2E_IMAGE" sh -c '
+		echo x >/dev/null && echo null=ok
+		ls /dev
+		id'
+	assert_success
+	assert_output_contains "null=ok" "uid=65534"
+	for dev in kmsg mem sda vda loop0; do
+		if printf '%s\n' "$output" | grep -qx "$dev"; then
+			e2e_fail "host device /dev/$dev is in the container:" "$output"
+		fi
+	done
 }
