@@ -69,6 +69,11 @@ enum hr_opt_id
   HR_OPT_HELP,
   HR_OPT_RESOURCES,             /* update -r/--resources FILE|- */
   HR_OPT_PIDS_LIMIT,            /* update --pids-limit N */
+  /* update's other numbers, by how runc parses them */
+  HR_OPT_UPDATE_INT,            /* an int flag: Go's ParseInt (s, 0, 64) */
+  HR_OPT_UPDATE_UINT,           /* ParseUint (s, 10, 64) */
+  HR_OPT_UPDATE_SINT,           /* ParseInt (s, 10, 64) */
+  HR_OPT_UPDATE_MEMORY,         /* "-1" or go-units RAMInBytes */
 };
 
 /* One subcommand flag as written, for commands that may rewrite it (exec). */

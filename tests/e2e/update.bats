@@ -104,6 +104,23 @@ devices_held() {
 	devices_held crun
 }
 
+@test "crun: a flag's value cannot carry more resources (crun copies numbers into JSON unquoted)" {
+	require_runtime crun
+	start_hardened crun inj
+	run hr crun update --memory '100000000},"pids":{"limit":4194304' inj
+	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+	[[ "$output" == *'invalid value "100000000},"pids":{"limit":4194304" for flag --memory'* ]] ||
+		{ echo "$output"; return 1; }
+	run hr crun update --cpu-share '512},"devices":[{"allow":true,"access":"rwm"}],"x":{"y":1' inj
+	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+	[ "$(inside crun inj pids/pids.max)" = 4096 ]
+	run inside crun inj devices/devices.list
+	[[ "$output" != *"a *:* rwm"* ]] || { echo "$output"; return 1; }
+	# plain numbers go through
+	run hr crun update --memory 200000000 --cpu-share 512 inj
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+}
+
 @test "update of a container hardrun did not create is held to the policy's profile" {
 	require_runtime runc
 	local b="$BATS_TEST_TMPDIR/bundle-plain"

@@ -80,6 +80,35 @@ static const struct int_case ints[] = {
   { "--1", false, 0 },
 };
 
+/* update's command lines: which values runc (and so hardrun) rejects. */
+struct argv_case
+{
+  const char *argv[10];
+  bool usage_error;
+  const char *message;          /* substring, with USAGE_ERROR */
+};
+
+static const struct argv_case argvs[] = {
+  { { "runc", "update", "--memory", "1g", "c1" }, false, NULL },
+  { { "runc", "update", "--memory", "1.5GiB", "c1" }, false, NULL },
+  { { "runc", "update", "--memory", "-1", "--memory-swap", "512 m", "c1" }, false, NULL },
+  { { "runc", "update", "--memory", "1},\"pids\":{\"limit\":-1", "c1" }, true,
+    "invalid value \"1},\"pids\":{\"limit\":-1\" for flag --memory" },
+  { { "runc", "update", "--memory=-2", "c1" }, true, "for flag --memory" },
+  { { "runc", "update", "--cpu-share", "512", "--cpu-quota", "-1", "--cpu-period", "100000", "c1" }, false, NULL },
+  { { "runc", "update", "--cpu-share", "1,\"x\":1", "c1" }, true, "for flag --cpu-share" },
+  { { "runc", "update", "--cpu-share", "+5", "c1" }, true, "--cpu-share" },
+  { { "runc", "update", "--cpu-rt-runtime", "1e3", "c1" }, true, "--cpu-rt-runtime" },
+  { { "runc", "update", "--cpu-share", "", "c1" }, false, NULL },
+  { { "runc", "update", "--blkio-weight", "0x1_0", "c1" }, false, NULL },
+  { { "runc", "update", "--blkio-weight", "1}", "c1" }, true, "--blkio-weight" },
+  { { "runc", "update", "--pids-limit", "max", "c1" }, true, "--pids-limit" },
+  { { "runc", "update", "-r", "f.json", "--memory", "1},", "c1" }, false, NULL },
+  { { "runc", "update", "-r", "f.json", "--blkio-weight", "x", "c1" }, true, "--blkio-weight" },
+  { { "runc", "update", "-r", "", "--memory", "1},", "c1" }, true, "--memory" },
+  { { "runc", "update", "c1", "--cpuset-cpus", "0-1,\"x\"" }, false, NULL },
+};
+
 static struct hr_json *
 parse (const char *text)
 {
@@ -159,6 +188,22 @@ main (void)
       bool got = hr_parse_go_int (ints[i].s, &v);
       ok (got == ints[i].ok && (!got || v == ints[i].v), "Go int \"%s\": %s %" PRId64, ints[i].s,
           ints[i].ok ? "parses as" : "is refused", ints[i].v);
+    }
+
+  for (size_t i = 0; i < HR_ARRAY_SIZE (argvs); i++)
+    {
+      int argc = 0;
+      while (argvs[i].argv[argc])
+        argc++;
+      struct hr_cmdline cmd;
+      struct hr_error e = { 0 };
+      int r = hr_cmdline_parse (argc, (char **) argvs[i].argv, &cmd, &e);
+      ok (r == 0 && cmd.usage_error == argvs[i].usage_error, "update argv %zu (%s %s): %s", i, argvs[i].argv[2],
+          argvs[i].argv[3], argvs[i].usage_error ? "rejected" : "taken");
+      if (argvs[i].message)
+        check_contains (cmd.usage_message, argvs[i].message);
+      if (r == 0)
+        hr_cmdline_free (&cmd);
     }
 
   /* -r must be an object, as Go's decoder into a struct demands */
