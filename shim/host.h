@@ -76,4 +76,16 @@ hr_host_object_release (struct hr_host_object *o)
  * ERR says which component. */
 int hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *err);
 
+/* The uid_map and gid_map of the user namespace file PATH (a joined
+ * namespace: /proc/PID/ns/user or a bind mount of one), as hardrun's own
+ * namespace reads them: lines of "inside outside count", the outside ids
+ * being host ids. Malloc'ed strings in *RET_UID_MAP and *RET_GID_MAP
+ * (host_ns.c). Fails (negative errno) when PATH is no user namespace
+ * or cannot be examined. */
+int hr_host_userns_maps (const char *path, char **ret_uid_map, char **ret_gid_map, struct hr_error *err);
+
+/* Can the kernel give a container its own namespace of TYPE (an OCI type:
+ * "cgroup", "time", ...)? True when /proc/self/ns has it (host_ns.c). */
+bool hr_host_has_namespace (const char *type);
+
 #endif

@@ -134,6 +134,11 @@ hr_record_write (const char *state_dir, const char *root, const char *id, const 
   for (size_t i = 0; i < HR_ARRAY_SIZE (keys); i++)
     if ((r = copy_member (proc, sp, keys[i], err)) < 0)
       return r;
+  /* the pids limit it was made with: an update may not go above it */
+  int64_t pids = 0;
+  if (hr_json_int_value (hr_json_get_path (spec, "linux.resources.pids.limit"), 1, INT64_MAX, &pids)
+      && (r = hr_json_set (rec, "pidsLimit", hr_json_new_i64 (pids), err)) < 0)
+    return r;
   if ((r = hr_json_set (rec, "profile", hr_json_new_string (profile ? profile : ""), err)) < 0
       || (r = hr_json_set (rec, "bundle", hr_json_new_string (bundle ? bundle : ""), err)) < 0
       || (r = copy_member (rec, hr_json_get (spec, "root"), "path", err)) < 0

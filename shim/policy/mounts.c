@@ -3,6 +3,7 @@
 #include "config.h"
 #include "policy/policy.h"
 #include "policy/mountopt.h"
+#include "policy/idmap.h"
 #include "pathname.h"
 #include "cleanup.h"
 #include "host.h"
@@ -383,6 +384,8 @@ hr_ctl_mounts (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
         r = 0;
       if (r == 0)
         r = fix_propagation (a, m, i, dest, err);
+      if (r == 0)
+        r = hr_mount_idmap (a, spec, m, i, dest, err);
       if (r < 0)
         return r;
     }

@@ -1,5 +1,5 @@
 /* namespaces: the container has its own pid, ipc, uts, mount and network
- * namespaces. A namespace joined by path must not be the host's: that is
+ * namespaces, and its own cgroup namespace where the kernel has one. A namespace joined by path must not be the host's: that is
  * decided by the namespace's inode, never by the path string. */
 #include "config.h"
 #include "policy/policy.h"
@@ -51,6 +51,24 @@ namespace_path_trusted (struct hr_apply *a, const char *field, const char *path)
   return ok;
 }
 
+/* Appends a new namespace of TYPE to linux.namespaces. */
+static int
+add_namespace (struct hr_json *spec, const char *type, struct hr_error *err)
+{
+  struct hr_json *l = hr_json_ensure_object (spec, "linux");
+  struct hr_json *ns = l ? hr_json_ensure_array (l, "namespaces") : NULL;
+  if (ns == NULL)
+    return hr_error_set (err, EINVAL, "\"linux.namespaces\" is not an array");
+  struct hr_json *entry = hr_json_new_object ();
+  int r = hr_json_set (entry, "type", hr_json_new_string (type), err);
+  if (r < 0)
+    {
+      hr_json_free (entry);
+      return r;
+    }
+  return hr_json_append (ns, entry, err);
+}
+
 int
 hr_ctl_namespaces (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
@@ -88,6 +106,23 @@ hr_ctl_namespaces (struct hr_apply *a, struct hr_json *spec, struct hr_error *er
         namespace_path_trusted (a, field, path);
     }
 
+  /* The cgroup namespace hides the host's cgroup paths (/proc/self/cgroup,
+   * mountinfo); runc 1.0+ and crun make one on cgroup v1 and v2, where the
+   * kernel has it. */
+  bool have_cgroup = false;
+  for (size_t i = 0; i < hr_json_len (ns); i++)
+    {
+      const char *type = hr_json_string (hr_json_get (hr_json_at (ns, i), "type"));
+      have_cgroup |= type && strcmp (type, "cgroup") == 0;
+    }
+  if (!have_cgroup && hr_host_has_namespace ("cgroup")
+      && hr_violation (a, "linux.namespaces", "uses the host's cgroup namespace; given its own"))
+    {
+      int r = add_namespace (spec, "cgroup", err);
+      if (r < 0)
+        return r;
+    }
+
   for (size_t k = 0; k < HR_ARRAY_SIZE (required); k++)
     {
       if (have[k])
@@ -101,17 +136,8 @@ hr_ctl_namespaces (struct hr_apply *a, struct hr_json *spec, struct hr_error *er
         }
       if (!hr_violation (a, "linux.namespaces", "uses the host's %s namespace; given its own", required[k]))
         continue;
-      struct hr_json *l = hr_json_ensure_object (spec, "linux");
-      if (l == NULL || (ns = hr_json_ensure_array (l, "namespaces")) == NULL)
-        return hr_error_set (err, EINVAL, "\"linux.namespaces\" is not an array");
-      struct hr_json *entry = hr_json_new_object ();
-      int r = hr_json_set (entry, "type", hr_json_new_string (required[k]), err);
+      int r = add_namespace (spec, required[k], err);
       if (r < 0)
-        {
-          hr_json_free (entry);
-          return r;
-        }
-      if ((r = hr_json_append (ns, entry, err)) < 0)
         return r;
     }
   return 0;

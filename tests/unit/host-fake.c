@@ -34,7 +34,10 @@ struct table
   size_t n;
 };
 
-static struct table loaded_profiles, namespaces, realpaths, identities, swappables, devices, sockets;
+static struct table loaded_profiles, namespaces, realpaths, identities, swappables, devices, sockets, userns_uid,
+  userns_gid;
+unsigned hr_fake_userns_calls = 0;
+bool hr_fake_has_cgroupns = false;
 static char *last_file;
 
 static char *
@@ -103,6 +106,10 @@ hr_fake_reset (void)
   table_clear (&swappables);
   table_clear (&devices);
   table_clear (&sockets);
+  table_clear (&userns_uid);
+  table_clear (&userns_gid);
+  hr_fake_userns_calls = 0;
+  hr_fake_has_cgroupns = false;
   free (last_file);
   last_file = NULL;
 }
@@ -298,5 +305,34 @@ hr_host_socket_group (const char *path, uint32_t *ret_gid)
   if (e == NULL)
     return false;
   *ret_gid = (uint32_t) strtoul (e->value, NULL, 10);
+  return true;
+}
+
+/* ---- joined user namespaces ---- */
+
+void
+hr_fake_set_userns_maps (const char *path, const char *uid_map, const char *gid_map)
+{
+  table_set (&userns_uid, path, uid_map, true);
+  table_set (&userns_gid, path, gid_map, true);
+}
+
+int
+hr_host_userns_maps (const char *path, char **ret_uid_map, char **ret_gid_map, struct hr_error *err)
+{
+  hr_fake_userns_calls++;
+  const struct entry *u = table_find (&userns_uid, path), *g = table_find (&userns_gid, path);
+  if (u == NULL || g == NULL)
+    return hr_error_setsys (err, ENOENT, "cannot open user namespace \"%s\"", path);
+  *ret_uid_map = xstrdup (u->value ? u->value : "");
+  *ret_gid_map = xstrdup (g->value ? g->value : "");
+  return 0;
+}
+
+bool
+hr_host_has_namespace (const char *type)
+{
+  if (strcmp (type, "cgroup") == 0)
+    return hr_fake_has_cgroupns;
   return true;
 }

@@ -58,6 +58,16 @@ void hr_fake_set_type (const char *path, char type, unsigned major, unsigned min
 /* PATH is a socket that group GID may write. */
 void hr_fake_set_socket_group (const char *path, unsigned gid);
 
+/* ---- joined user namespaces ---- */
+/* hr_host_userns_maps(PATH) answers UID_MAP and GID_MAP (uid_map text).
+ * Paths not set fail with ENOENT. */
+void hr_fake_set_userns_maps (const char *path, const char *uid_map, const char *gid_map);
+/* Calls of hr_host_userns_maps() since the last reset. */
+extern unsigned hr_fake_userns_calls;
+/* hr_host_has_namespace("cgroup"). Default: false, so that cases written
+ * before the cgroup namespace was added stay as they are. */
+extern bool hr_fake_has_cgroupns;
+
 void hr_fake_reset (void);
 
 #endif

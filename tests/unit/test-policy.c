@@ -656,12 +656,26 @@ static const struct policy_case cases[] = {
     "{'path':'/dev/sda','type':'b','major':8,'minor':0},{'path':'/dev/mem','type':'c','major':1,'minor':1}],"
     "'resources':{'devices':[{'allow':true,'access':'rwm'}]}}}",
     { .out = "{'linux':{'devices':[{'path':'/dev/zero','type':'c','major':1,'minor':5},"
-             "{'path':'/dev/pts/0','type':'c','major':136,'minor':0}],'resources':{'devices':[" DENY_ALL "]}}}",
+             "{'path':'/dev/pts/0','type':'c','major':136,'minor':0}],'resources':{'devices':[" DENY_ALL ","
+             "{'allow':true,'type':'c','major':1,'minor':5,'access':'rwm'},"
+             "{'allow':true,'type':'c','major':136,'minor':0,'access':'rwm'}]}}}",
       .findings = { CHANGED ("devices", "linux.devices[4]: host device \"/dev/mem\" (c 1:1); removed"),
                     CHANGED ("devices", "linux.devices[3]: host device \"/dev/sda\" (b 8:0)"),
                     CHANGED ("devices", "linux.devices[0]: host device \"/dev/null\" (c 8:0)"),
                     CHANGED ("devices", "linux.resources.devices[0]: device cgroup rule allows more"),
-                    CHANGED ("devices", "linux.resources.devices: no leading deny-all rule; added") } } },
+                    CHANGED ("devices", "linux.resources.devices: no leading deny-all rule; added"),
+                    CHANGED ("devices", "linux.devices[0]: kept device \"/dev/zero\" (c 1:5) has no device cgroup"),
+                    CHANGED ("devices", "linux.devices[1]: kept device \"/dev/pts/0\" (c 136:0)") } } },
+  { "devices: a kept device denied by a later rule gets its allow rule back", NULL, ONLY ("devices", "enforce"),
+    "{'linux':{'devices':[{'path':'/dev/null','type':'c','major':1,'minor':3}],'resources':{'devices':[" DENY_ALL ","
+    "{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'},{'allow':false,'type':'c','major':1,'access':'w'},"
+    "{'allow':false,'type':'c','major':1,'minor':3,'access':'m'}]}}}",
+    { .checks = { { "linux.resources.devices[4]", "{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'}" },
+                  { "linux.resources.devices[5]", NULL } },
+      .findings = { CHANGED ("devices", "kept device \"/dev/null\" (c 1:3) has no device cgroup rule") } } },
+  { "devices: audit mode reports a kept device without a rule", NULL, ONLY ("devices", "audit"),
+    "{'linux':{'devices':[{'path':'/dev/null','type':'c','major':1,'minor':3}],'resources':{'devices':[" DENY_ALL "]}}}",
+    { .findings = { AUDIT ("devices", "kept device \"/dev/null\"") } } },
   { "devices: Docker's rules are kept", NULL, ONLY ("devices", "enforce"),
     "{'linux':{'devices':[{'path':'/dev/null','type':'c','major':1,'minor':3}],'resources':{'devices':["
     "{'allow':false,'access':'rwm'},{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'},"
@@ -990,7 +1004,8 @@ static const struct policy_case cases[] = {
                   { "mounts[4].options", "['rbind','rprivate','nosuid','nodev']" },
                   { "linux.namespaces", "[{'type':'network'},{'type':'pid'},{'type':'ipc'},{'type':'uts'},"
                                         "{'type':'mount'}]" },
-                  { "linux.resources", "{'devices':[" DENY_ALL "],'pids':{'limit':4096}}" },
+                  { "linux.resources", "{'devices':[" DENY_ALL ",{'allow':true,'type':'c','major':1,'minor':3,"
+                                       "'access':'rwm'}],'pids':{'limit':4096}}" },
                   { "linux.sysctl", "{'net.ipv4.tcp_syncookies':'1'}" },
                   { "linux.seccomp.defaultAction", "'SCMP_ACT_ERRNO'" },
                   { "linux.rootfsPropagation", "'rprivate'" } },
