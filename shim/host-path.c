@@ -241,13 +241,15 @@ identity_of (int fd, const char *path)
 }
 
 /* A directory above PATH that someone other than root and hardrun's caller
- * could change, as a message, or NULL. */
+ * could change, as a message, or NULL; *RET_UID is that someone when it is
+ * one user, else -1. */
 static char *
-swappable_parent (const char *path)
+swappable_parent (const char *path, long *ret_uid)
 {
   char dir[PATH_MAX], child[PATH_MAX];
   uid_t me = geteuid ();
   size_t len = strlen (path);
+  *ret_uid = -1;
   if (len >= sizeof dir)
     return NULL;
   for (size_t i = 1; i < len; i++)
@@ -268,7 +270,10 @@ swappable_parent (const char *path)
         continue;
       bool sticky_ok = (d.st_mode & S_ISVTX) && (ch.st_uid == 0 || ch.st_uid == me);
       if (d.st_uid != 0 && d.st_uid != me)
-        r = asprintf (&msg, "\"%s\" belongs to uid %u", dir, (unsigned) d.st_uid);
+        {
+          r = asprintf (&msg, "\"%s\" belongs to uid %u", dir, (unsigned) d.st_uid);
+          *ret_uid = (long) d.st_uid;
+        }
       else if ((d.st_mode & S_IWOTH) && !sticky_ok)
         r = asprintf (&msg, "\"%s\" is writable by anyone", dir);
       else if ((d.st_mode & S_IWGRP) && d.st_gid != 0 && !sticky_ok)
@@ -309,7 +314,7 @@ hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *
   ret->identity = identity_of (fd, buf);
   if (ret->identity == NULL && ret->path)
     ret->identity = strdup (buf);
-  ret->swappable = swappable_parent (buf);
+  ret->swappable = swappable_parent (buf, &ret->swappable_uid);
   if (ret->path == NULL || ret->identity == NULL)
     {
       hr_host_object_release (ret);

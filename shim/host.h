@@ -57,6 +57,8 @@ struct hr_host_object
    * root and hardrun's caller could change (replace PATH with a symlink)
    * between hardrun's check and the runtime's mount, and who */
   char *swappable;
+  /* the user who could, when it is one user (an owner), else -1 */
+  long swappable_uid;
   unsigned type;                /* S_IFMT bits */
   unsigned rdev_major, rdev_minor;      /* a device node's number */
 };

@@ -190,6 +190,25 @@ hr_host_object_why_sensitive (const struct hr_host_object *o, const char **what)
   return why;
 }
 
+bool
+hr_swappable_only_by_container (struct hr_apply *a, const struct hr_json *spec, const struct hr_host_object *o)
+{
+  if (o->swappable_uid < 0)
+    return false;
+  struct hr_idmap uid, gid;
+  const char *joined = NULL;
+  if (hr_container_userns (spec, &uid, &gid, &joined, NULL) != 1)
+    return false;
+  for (size_t k = 0; k < uid.n; k++)
+    if (o->swappable_uid >= uid.r[k].outside && o->swappable_uid < uid.r[k].outside + uid.r[k].size)
+      {
+        hr_note (a, "mounts", "\"%s\": %s, one of the ids of the container's own user namespace, which does not "
+                 "run before its mounts are made", o->path, o->swappable);
+        return true;
+      }
+  return false;
+}
+
 /* Refuses the bind source NORM when PATH (its name or where it leads) is
  * inside the resolved root filesystem ROOT. */
 static bool
@@ -206,8 +225,8 @@ in_root (struct hr_apply *a, const char *field, const char *norm, const char *pa
  * mounts it: see host-path.c. ROOT and BUNDLE are the resolved root
  * filesystem and bundle directory (NULL when they do not resolve). */
 static int
-check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_norm, const char *root,
-            const char *bundle, struct hr_error *err)
+check_bind (struct hr_apply *a, const struct hr_json *spec, struct hr_json *m, size_t i, const char *dest_norm,
+            const char *root, const char *bundle, struct hr_error *err)
 {
   char field[64], norm[PATH_MAX], joined[PATH_MAX];
   const char *src = hr_json_string (hr_json_get (m, "source"));
@@ -308,7 +327,7 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
     }
   if (in_root (a, field, norm, o.path, root))
     return 0;
-  if (o.swappable)
+  if (o.swappable && !hr_swappable_only_by_container (a, spec, &o))
     {
       hr_refusal (a, field, "bind source \"%s\": %s, who could replace it with a symlink before the runtime mounts "
                   "it", o.path, o.swappable);
@@ -372,7 +391,7 @@ hr_ctl_mounts (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
         }
       const char *type = hr_json_string (hr_json_get (m, "type"));
       if (hr_mount_is_bind (m))
-        r = check_bind (a, m, i, dest, root, bundle, err);
+        r = check_bind (a, spec, m, i, dest, root, bundle, err);
       else if (type == NULL || !in_list (type, safe_types, HR_ARRAY_SIZE (safe_types)))
         {
           const char *src = hr_json_string (hr_json_get (m, "source"));

@@ -105,6 +105,13 @@ const char *hr_host_object_why_sensitive (const struct hr_host_object *o, const 
  * (policy/paths.c). */
 void hr_cwd_check (struct hr_apply *a, const char *field, const char *cwd, const char *root);
 
+/* True when the only one who could swap O (see host.h) is a user of the
+ * container's own user namespace (an engine prepares directories for
+ * it, as Podman does its userdata): that container does not run before
+ * the runtime has mounted. Notes it (policy/mounts.c). */
+bool hr_swappable_only_by_container (struct hr_apply *a, const struct hr_json *spec,
+                                     const struct hr_host_object *o);
+
 /* PATH (relative ones from BASE) resolved on the host; owned, NULL when it
  * does not resolve (policy/mounts.c). */
 char *hr_host_dir_resolved (const char *base, const char *path);

@@ -109,7 +109,7 @@ check_root_path (struct hr_apply *a, const struct hr_json *spec)
                 why);
   else if (why)
     hr_refusal (a, "root.path", "root filesystem \"%s\": %s", what, why);
-  else if (r == 0 && o.swappable)
+  else if (r == 0 && o.swappable && !hr_swappable_only_by_container (a, spec, &o))
     hr_refusal (a, "root.path", "root filesystem \"%s\": %s, who could replace it with a symlink before the "
                 "runtime mounts it", o.path, o.swappable);
   hr_host_object_release (&o);

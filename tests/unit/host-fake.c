@@ -278,6 +278,9 @@ hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *
   ret->path = xstrdup (to);
   ret->identity = xstrdup (id ? id->value : to);
   ret->swappable = sw ? xstrdup (sw->value) : NULL;
+  /* "... belongs to uid N" names one user */
+  const char *owner = sw ? strstr (sw->value, "belongs to uid ") : NULL;
+  ret->swappable_uid = owner ? strtol (owner + 15, NULL, 10) : -1;
   ret->type = S_IFDIR;
   if (dev)
     {

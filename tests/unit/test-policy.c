@@ -526,6 +526,20 @@ static const struct policy_case cases[] = {
                                        "who could replace it with a symlink") },
       .refused = true },
     .host = { .swappable = { { "/srv/shared/vol", "\"/srv/shared\" is writable by anyone" } } } },
+  { "mounts: a parent owned by an id of the container's own user namespace (Podman's userdata)", NULL,
+    ONLY ("mounts", "enforce"),
+    "{'linux':{'namespaces':[{'type':'user'}],'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
+    "'gidMappings':[{'containerID':0,'hostID':100000,'size':65536}]},'mounts':["
+    BIND ("/srv/ud/hosts", "/etc/hosts", "['bind','nosuid','nodev']") "]}",
+    { .findings = { NOTE ("mounts", "\"/srv/ud\" belongs to uid 100000, one of the ids of the container's own user "
+                                    "namespace") } },
+    .host = { .swappable = { { "/srv/ud/hosts", "\"/srv/ud\" belongs to uid 100000" } } } },
+  { "mounts: a parent owned by an id outside the container's user namespace", NULL, ONLY ("mounts", "enforce"),
+    "{'linux':{'namespaces':[{'type':'user'}],'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
+    "'gidMappings':[{'containerID':0,'hostID':100000,'size':65536}]},'mounts':["
+    BIND ("/srv/ud/hosts", "/etc/hosts", "['bind','nosuid','nodev']") "]}",
+    { .findings = { REFUSED ("mounts", "\"/srv/ud\" belongs to uid 1000, who could replace it") }, .refused = true },
+    .host = { .swappable = { { "/srv/ud/hosts", "\"/srv/ud\" belongs to uid 1000" } } } },
   { "mounts: a symlinked source is bound by where it leads", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("/srv/current", "/v", "['rbind','nosuid','nodev']")),
     { .out = MOUNTS1 (BIND ("/srv/releases/7", "/v", "['rbind','nosuid','nodev']")),
