@@ -2,6 +2,7 @@
 #include "admin.h"
 #include "cleanup.h"
 #include "harden.h"
+#include "kube/explain.h"
 #include "policy/seccomp.h"
 #include "spec.h"
 
@@ -309,7 +310,12 @@ int
 hr_admin_main (const struct hr_cmdline *cmd, struct hr_error *err)
 {
   if (cmd->command == HR_CMD_HARDRUN_EXPLAIN)
-    return explain (cmd, err);
+    {
+      for (size_t i = 0; i < cmd->n_args; i++)
+        if (strcmp (cmd->args[i], "--kubernetes") == 0)
+          return hr_kube_explain (cmd, err);
+      return explain (cmd, err);
+    }
   const char *sub = cmd->n_args > 0 ? cmd->args[0] : NULL;
   const char *arg = cmd->n_args > 1 ? cmd->args[1] : NULL;
   if (sub && strcmp (sub, "check") == 0)
