@@ -453,8 +453,6 @@ caps_object (const struct hr_json *sc, const struct hr_kube_node *node, bool pri
         hr_json_append (a, hr_json_new_string (hr_cap_name (list[i])), NULL);
       set (o, sets[s], a);
     }
-  if (privileged)
-    set (o, "inheritable", hr_json_copy (hr_json_get (o, "bounding")));
   return o;
 }
 
