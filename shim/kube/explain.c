@@ -334,7 +334,6 @@ sarif_rules (void)
       jset (r, "id", id);
       jset (r, "name", hr_control_name (c));
       jset (hr_json_ensure_object (r, "shortDescription"), "text", what[c] ? what[c] : hr_control_name (c));
-      jset (r, "helpUri", "https://github.com/hardrun/hardrun/blob/main/docs/kubernetes.md");
       hr_json_append (rules, r, NULL);
     }
   return rules;
@@ -409,13 +408,12 @@ hr_kube_explain (const struct hr_cmdline *cmd, struct hr_error *err)
     }
   else if (r == 0 && format == FMT_SARIF)
     {
-      jset (out, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+      jset (out, "$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
       jset (out, "version", "2.1.0");
       struct hr_json *runobj = hr_json_new_object ();
       struct hr_json *driver = hr_json_ensure_object (hr_json_ensure_object (runobj, "tool"), "driver");
       jset (driver, "name", "hardrun");
       jset (driver, "version", PACKAGE_VERSION);
-      jset (driver, "informationUri", "https://github.com/hardrun/hardrun/blob/main/docs/kubernetes.md");
       hr_json_set (driver, "rules", sarif_rules (), NULL);
       hr_json_set (runobj, "results", steal_pointer (&run.results), NULL);
       hr_json_append (hr_json_ensure_array (out, "runs"), runobj, NULL);

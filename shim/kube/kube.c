@@ -261,7 +261,7 @@ hr_kube_pods (const struct hr_json *doc, struct hr_kube_pod **ret, size_t *ret_n
   if (!hr_json_is_object (doc))
     return hr_error_set (err, EINVAL, "line %u: a document that is not an object", line_of (doc, 1));
   const char *kind = str_of (doc, "kind");
-  if (kind && strlen (kind) > 4 && strcmp (kind + strlen (kind) - 4, "List") == 0)
+  if (kind && strlen (kind) >= 4 && strcmp (kind + strlen (kind) - 4, "List") == 0)
     {
       const struct hr_json *items = hr_json_get (doc, "items");
       for (size_t i = 0; i < hr_json_len (items); i++)
