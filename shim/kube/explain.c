@@ -354,7 +354,7 @@ hr_kube_explain (const struct hr_cmdline *cmd, struct hr_error *err)
 {
   enum format format = FMT_TEXT;
   bool no_apparmor = false;
-  const char *files[256];
+  const char *files[4096];
   size_t n_files = 0;
   for (size_t i = 0; i < cmd->n_args; i++)
     {

@@ -318,6 +318,8 @@ user_object (const struct hr_kube_pod *pod, const struct hr_json *c, bool sandbo
     }
   if (!have_gid)
     gid = 0;
+  if (!have_uid && have_gid)
+    note (t, "runAsGroup without runAsUser: containerd refuses to create this container");
   if (!have_uid)
     {
       uid = 0;
