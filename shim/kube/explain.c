@@ -109,6 +109,30 @@ jset (struct hr_json *o, const char *k, const char *v)
     hr_json_set (o, k, hr_json_new_string (v), NULL);
 }
 
+/* The process as it will run, in brief: what a test can see from inside
+ * the container (id, /proc/self/status). */
+static struct hr_json *
+what_runs (const struct hr_json *doc)
+{
+  const struct hr_json *proc = hr_json_get (doc, "process");
+  const struct hr_json *user = hr_json_get (proc, "user");
+  struct hr_json *o = hr_json_new_object ();
+  if (o == NULL)
+    return NULL;
+  static const char *const keys[] = { "uid", "gid", "additionalGids" };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (keys); i++)
+    if (hr_json_get (user, keys[i]))
+      hr_json_set (o, keys[i], hr_json_copy (hr_json_get (user, keys[i])), NULL);
+  const struct hr_json *eff = hr_json_get_path (proc, "capabilities.effective");
+  hr_json_set (o, "capabilities", eff ? hr_json_copy (eff) : hr_json_new_array (), NULL);
+  const struct hr_json *nnp = hr_json_get (proc, "noNewPrivileges");
+  hr_json_set (o, "noNewPrivileges", hr_json_new_bool (nnp && nnp->type == HR_JSON_TRUE), NULL);
+  const struct hr_json *ro = hr_json_get_path (doc, "root.readonly");
+  hr_json_set (o, "readonlyRoot", hr_json_new_bool (ro && ro->type == HR_JSON_TRUE), NULL);
+  hr_json_set (o, "seccomp", hr_json_new_bool (hr_json_get_path (doc, "linux.seccomp") != NULL), NULL);
+  return o;
+}
+
 /* One container (or the sandbox) through the policy. Fills *RET_AFTER with
  * the config as it would run (NULL when refused). */
 static int
@@ -218,6 +242,8 @@ judge (struct run *run, const char *file, const struct hr_kube_pod *pod, struct 
     }
   if (co)
     hr_json_set (co, "config", hr_json_copy (t->config), NULL);
+  if (co && !rep.refused)
+    hr_json_set (co, "runs", what_runs (doc), NULL);
   hr_report_release (&rep);
   *ret_after = status == HR_EXPLAIN_REFUSED ? NULL : steal_pointer (&doc);
   *ret_status = status;

@@ -11,7 +11,10 @@ checks:
   - a pod predicted "refused" fails to start, with hardrun's refusal;
   - otherwise the pod and each container run, and the findings of each
     audit record (control, action, field, message) are exactly the
-    predicted ones. Namespace paths name the sandbox's PID at run time and
+    predicted ones;
+  - inside each container that keeps running, the user, group, effective
+    capabilities, no_new_privs, seccomp mode and read-only root are the
+    predicted ones ("runs" of the prediction). Namespace paths name the sandbox's PID at run time and
     /proc/self in the prediction.
 Prints what it compared; exits 0 when everything matched, 2 when it did
 but the pod failed to start in the known way given with
@@ -144,6 +147,50 @@ def cri(args, rpc, request):
     return p.returncode, p.stdout, p.stderr
 
 
+CAPS = ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
+        "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+        "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
+        "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
+        "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF",
+        "CHECKPOINT_RESTORE"]
+PROBE = ('id -u; id -g; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; '
+         'awk \'$5 == "/" { print "root " $6 }\' /proc/self/mountinfo')
+
+
+def inside(args, cid, runs, label):
+    """What the predicted "runs" says, seen from inside the running container."""
+    p = subprocess.run(args.cri.split() + ["exec", cid, "sh", "-c", PROBE], capture_output=True, text=True)
+    if p.returncode != 0:
+        print("MISMATCH: %s: exec failed: %s" % (label, p.stderr.strip()))
+        return False
+    lines = p.stdout.split("\n")
+    seen = {"uid": int(lines[0]), "gid": int(lines[1])}
+    for line in lines[2:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            seen[k] = v.strip()
+        elif line.startswith("root "):
+            seen["root"] = line.split()[1].split(",")
+    mask = 0
+    for c in runs["capabilities"]:
+        mask |= 1 << CAPS.index(c[4:])
+    want = {"uid": runs["uid"], "gid": runs["gid"], "CapEff": "%016x" % mask,
+            "NoNewPrivs": "1" if runs["noNewPrivileges"] else "0", "Seccomp": "2" if runs["seccomp"] else "0"}
+    ok = True
+    for k, v in want.items():
+        if seen.get(k) != v:
+            print("MISMATCH: %s: inside, %s is %s, predicted %s" % (label, k, seen.get(k), v))
+            ok = False
+    if ("ro" in seen.get("root", [])) != runs["readonlyRoot"]:
+        print("MISMATCH: %s: inside, / is %s, predicted readonly=%s" % (label, seen.get("root"), runs["readonlyRoot"]))
+        ok = False
+    if ok:
+        print("  %s: inside: uid %d gid %d CapEff %s NoNewPrivs %s Seccomp %s root %s, as predicted"
+              % (label, seen["uid"], seen["gid"], seen["CapEff"], seen["NoNewPrivs"], seen["Seccomp"],
+                 "ro" if runs["readonlyRoot"] else "rw"))
+    return ok
+
+
 def norm(f):
     return (f["control"], f["action"], f["field"], re.sub(r"/proc/[0-9]+/ns/", "/proc/self/ns/", f["message"]))
 
@@ -163,6 +210,7 @@ def main():
     podreq, configs = build(pod, args)
     name = pod["metadata"]["name"]
     failed = None
+    started = {}
     rc, out, err = cri(args, "RunPodSandbox", podreq)
     if rc != 0:
         failed = "RunPodSandbox: " + err.strip()
@@ -174,6 +222,7 @@ def main():
             if rc == 0:
                 cid = json.loads(out)["container_id"]
                 rc, out, err = cri(args, "StartContainer", {"container_id": cid})
+                started[cfg["metadata"]["name"]] = cid
             if rc != 0:
                 failed = "container %s: %s" % (cfg["metadata"]["name"], err.strip())
                 break
@@ -213,6 +262,9 @@ def main():
         if (rec.get("result") == "refused") != (c["verdict"] == "refused"):
             print("MISMATCH: %s: result %s, predicted %s" % (label, rec.get("result"), c["verdict"]))
             ok = False
+        if c["verdict"] == "compliant" and rec.get("result") != "unchanged":
+            print("MISMATCH: %s: predicted compliant, the record says %s" % (label, rec.get("result")))
+            ok = False
         if want != have:
             ok = False
             print("MISMATCH: %s: findings differ" % label)
@@ -224,6 +276,11 @@ def main():
                     print("  recorded only:  %s" % (f,))
         else:
             print("  %s: profile %s, %s, %d findings as predicted" % (label, c["profile"], c["verdict"], len(want)))
+        cid = started.get(key) if key else None
+        if cid and not failed:
+            rc, out, err = cri(args, "ContainerStatus", {"container_id": cid})
+            if rc == 0 and json.loads(out)["status"]["state"] == "CONTAINER_RUNNING":
+                ok = inside(args, cid, c["runs"], label) and ok
     if not ok:
         return 1
     return 2 if known else 0
