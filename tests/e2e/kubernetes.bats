@@ -190,6 +190,14 @@ trust() {
 	trust host-network refused
 }
 
+@test "trust: hostPID pod: its sandbox gets a pid namespace of its own, the app joins it" {
+	trust host-pid changed
+}
+
+@test "trust: hostIPC pod is refused as predicted (the host's /dev/shm)" {
+	trust host-ipc refused
+}
+
 @test "trust: pod with sysctls changes only as predicted" {
 	trust sysctls changed
 }
