@@ -22,6 +22,8 @@
 
 #define MAX_PODS 4096
 #define MAX_DEVICES 1024
+#define MAX_VOLUME_MOUNTS 60           /* per container; kubelet's and containerd's own come on top */
+#define MAX_GROUPS 256
 #define KUBELET_ROOT "/var/lib/kubelet"
 #define CRI_ROOT "/var/lib/containerd/io.containerd.grpc.v1.cri"
 #define CRI_STATE "/run/containerd/io.containerd.grpc.v1.cri"
@@ -87,10 +89,26 @@ line_of (const struct hr_json *v, unsigned fallback)
   return v && v->line ? v->line : fallback;
 }
 
+/* The builders below do not stop at a failed allocation: they note it
+ * here, and hr_kube_sandbox and hr_kube_container fail with ENOMEM at the
+ * end rather than return a config with a piece missing (a wrong
+ * prediction). One derivation runs at a time. */
+static bool build_failed;
+
 static int
 set (struct hr_json *o, const char *key, struct hr_json *v)
 {
-  return hr_json_set (o, key, v, NULL);
+  int r = hr_json_set (o, key, v, NULL);
+  build_failed |= r < 0;
+  return r;
+}
+
+static int
+append (struct hr_json *a, struct hr_json *v)
+{
+  int r = hr_json_append (a, v, NULL);
+  build_failed |= r < 0;
+  return r;
 }
 
 static struct hr_json *
@@ -146,13 +164,19 @@ origin (struct hr_kube_target *t, enum hr_control_id control, const char *field,
 {
   struct hr_kube_origin *o = realloc (t->origins, (t->n_origins + 1) * sizeof *o);
   if (o == NULL)
-    return;
+    {
+      build_failed = true;
+      return;
+    }
   t->origins = o;
   va_list ap;
   va_start (ap, fmt);
   char *hint = NULL;
   if (vasprintf (&hint, fmt, ap) < 0)
-    hint = NULL;
+    {
+      hint = NULL;
+      build_failed = true;
+    }
   va_end (ap);
   o[t->n_origins] = (struct hr_kube_origin) {
     .field = field ? strdup (field) : NULL, .control = control, .line = line ? line : t->line, .hint = hint,
@@ -167,12 +191,17 @@ note (struct hr_kube_target *t, const char *fmt, ...)
 {
   char **n = realloc (t->notes, (t->n_notes + 1) * sizeof *n);
   if (n == NULL)
-    return;
+    {
+      build_failed = true;
+      return;
+    }
   t->notes = n;
   va_list ap;
   va_start (ap, fmt);
   if (vasprintf (&t->notes[t->n_notes], fmt, ap) >= 0)
     t->n_notes++;
+  else
+    build_failed = true;
   va_end (ap);
 }
 
@@ -328,13 +357,13 @@ user_object (const struct hr_kube_pod *pod, const struct hr_json *c, bool sandbo
     }
   else if (!have_gid)
     note (t, "runAsGroup is not set: the group comes from the image's /etc/passwd; predicted as 0");
-  uint32_t gids[260];
+  uint32_t gids[MAX_GROUPS + 2];
   size_t n = 0;
   /* WithUser runs when a user is given (or the image names one) */
   if (!sandbox || have_uid)
     gids[n++] = (uint32_t) gid;
   const struct hr_json *supp = hr_json_get (psc, "supplementalGroups");
-  for (size_t i = 0; i < hr_json_len (supp) && n < 256; i++)
+  for (size_t i = 0; i < hr_json_len (supp) && n < MAX_GROUPS; i++)
     {
       int64_t g;
       if (hr_json_int_value (hr_json_at (supp, i), 0, UINT32_MAX, &g))
@@ -352,7 +381,7 @@ user_object (const struct hr_kube_pod *pod, const struct hr_json *c, bool sandbo
       struct hr_json *a = hr_json_new_array ();
       for (size_t i = 0; i < n; i++)
         if (i == 0 || gids[i] != gids[i - 1])
-          hr_json_append (a, hr_json_new_i64 (gids[i]), NULL);
+          append (a, hr_json_new_i64 (gids[i]));
       set (u, "additionalGids", a);
     }
   return u;
@@ -452,7 +481,7 @@ caps_object (const struct hr_json *sc, const struct hr_kube_node *node, bool pri
     {
       struct hr_json *a = hr_json_new_array ();
       for (size_t i = 0; i < n; i++)
-        hr_json_append (a, hr_json_new_string (hr_cap_name (list[i])), NULL);
+        append (a, hr_json_new_string (hr_cap_name (list[i])));
       set (o, sets[s], a);
     }
   return o;
@@ -480,14 +509,14 @@ default_mounts (struct hr_json *mounts, bool with_cgroup)
   static const char *const mq[] = { "nosuid", "noexec", "nodev" };
   static const char *const sys[] = { "nosuid", "noexec", "nodev", "ro" };
   static const char *const cg[] = { "nosuid", "noexec", "nodev", "relatime", "ro" };
-  hr_json_append (mounts, mount_object ("/proc", "proc", "proc", proc, 3), NULL);
-  hr_json_append (mounts, mount_object ("/dev", "tmpfs", "tmpfs", dev, 4), NULL);
-  hr_json_append (mounts, mount_object ("/dev/pts", "devpts", "devpts", pts, 6), NULL);
-  hr_json_append (mounts, mount_object ("/dev/shm", "tmpfs", "shm", shm, 5), NULL);
-  hr_json_append (mounts, mount_object ("/dev/mqueue", "mqueue", "mqueue", mq, 3), NULL);
-  hr_json_append (mounts, mount_object ("/sys", "sysfs", "sysfs", sys, 4), NULL);
+  append (mounts, mount_object ("/proc", "proc", "proc", proc, 3));
+  append (mounts, mount_object ("/dev", "tmpfs", "tmpfs", dev, 4));
+  append (mounts, mount_object ("/dev/pts", "devpts", "devpts", pts, 6));
+  append (mounts, mount_object ("/dev/shm", "tmpfs", "shm", shm, 5));
+  append (mounts, mount_object ("/dev/mqueue", "mqueue", "mqueue", mq, 3));
+  append (mounts, mount_object ("/sys", "sysfs", "sysfs", sys, 4));
   if (with_cgroup)
-    hr_json_append (mounts, mount_object ("/sys/fs/cgroup", "cgroup", "cgroup", cg, 5), NULL);
+    append (mounts, mount_object ("/sys/fs/cgroup", "cgroup", "cgroup", cg, 5));
   return 0;
 }
 
@@ -568,6 +597,21 @@ seccomp_object (const struct profile_choice *ch, struct hr_kube_target *t)
   return s;
 }
 
+/* What the fixed-size tables below can hold, checked before they are
+ * filled: past a limit the prediction would be wrong, so it is an error. */
+static int
+check_limits (const struct hr_kube_pod *pod, const struct hr_json *c, struct hr_error *err)
+{
+  const struct hr_json *psc = hr_json_get (pod->spec, "securityContext");
+  if (hr_json_len (hr_json_get (psc, "supplementalGroups")) > MAX_GROUPS)
+    return hr_error_set (err, E2BIG, "line %u: more than %d supplementalGroups",
+                         line_of (hr_json_get (psc, "supplementalGroups"), pod->line), MAX_GROUPS);
+  if (c && hr_json_len (hr_json_get (c, "volumeMounts")) > MAX_VOLUME_MOUNTS)
+    return hr_error_set (err, E2BIG, "line %u: more than %d volumeMounts",
+                         line_of (hr_json_get (c, "volumeMounts"), pod->line), MAX_VOLUME_MOUNTS);
+  return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* The sandbox                                                         */
 
@@ -619,7 +663,7 @@ append_ns (struct hr_json *list, const char *type, const char *path)
   set (e, "type", hr_json_new_string (type));
   if (path)
     set (e, "path", hr_json_new_string (path));
-  hr_json_append (list, e, NULL);
+  append (list, e);
 }
 
 /* Hints for what every container has from its pod. */
@@ -666,6 +710,10 @@ hr_kube_sandbox (const struct hr_kube_pod *pod, const struct hr_kube_node *node,
 {
   struct hr_kube_target t = { .role = HR_KUBE_SANDBOX, .line = line_of (pod->spec, pod->line) };
   const struct hr_json *psc = hr_json_get (pod->spec, "securityContext");
+  int r = check_limits (pod, NULL, err);
+  if (r < 0)
+    return r;
+  build_failed = false;
   bool host_net = true_of (pod->spec, "hostNetwork"), host_pid = true_of (pod->spec, "hostPID"),
        host_ipc = true_of (pod->spec, "hostIPC");
   struct hr_json *c = t.config = hr_json_new_object ();
@@ -689,10 +737,10 @@ hr_kube_sandbox (const struct hr_kube_pod *pod, const struct hr_kube_node *node,
   struct hr_json *mounts = hr_json_ensure_array (c, "mounts");
   default_mounts (mounts, false);
   static const char *const rbind_ro[] = { "rbind", "ro" };
-  hr_json_append (mounts, mount_object ("/dev/shm", "bind", host_ipc ? "/dev/shm" : CRI_STATE "/sandboxes/SANDBOX-ID/shm",
-                                        rbind_ro, 2), NULL);
-  hr_json_append (mounts, mount_object ("/etc/resolv.conf", "bind", CRI_ROOT "/sandboxes/SANDBOX-ID/resolv.conf",
-                                        rbind_ro, 2), NULL);
+  append (mounts, mount_object ("/dev/shm", "bind", host_ipc ? "/dev/shm" : CRI_STATE "/sandboxes/SANDBOX-ID/shm",
+                                        rbind_ro, 2));
+  append (mounts, mount_object ("/etc/resolv.conf", "bind", CRI_ROOT "/sandboxes/SANDBOX-ID/resolv.conf",
+                                        rbind_ro, 2));
   origin (&t, HR_CTL_MOUNTS, NULL, 0, "none: the node adds this mount to every pod");
   if (host_ipc)
     origin (&t, HR_CTL_MOUNTS, "mounts[6]", line_of (hr_json_get (pod->spec, "hostIPC"), 0),
@@ -715,7 +763,7 @@ hr_kube_sandbox (const struct hr_kube_pod *pod, const struct hr_kube_node *node,
   struct hr_json *deny = hr_json_new_object ();
   set (deny, "allow", hr_json_new_bool (false));
   set (deny, "access", hr_json_new_string ("rwm"));
-  hr_json_append (devs, deny, NULL);
+  append (devs, deny);
   set (hr_json_ensure_object (res, "cpu"), "shares", hr_json_new_i64 (2));
   set (lx, "cgroupsPath", hr_json_new_string ("/kubepods/SANDBOX-ID"));
   struct hr_json *ns = hr_json_ensure_array (lx, "namespaces");
@@ -749,6 +797,11 @@ hr_kube_sandbox (const struct hr_kube_pod *pod, const struct hr_kube_node *node,
   origin (&t, HR_CTL_DEVICES, NULL, 0, "none");
   origin (&t, HR_CTL_ROOTFS, NULL, 0, "none: the node adds the tmpfs to every pod sandbox");
   origin (&t, HR_CTL_NO_NEW_PRIVILEGES, NULL, 0, "none");
+  if (build_failed)
+    {
+      hr_kube_target_release (&t);
+      return hr_error_set (err, ENOMEM, "out of memory");
+    }
   *ret = t;
   return 0;
 }
@@ -982,7 +1035,7 @@ host_devices (const char *dir, struct hr_json *list, size_t *count)
       set (d, "fileMode", hr_json_new_i64 (st.st_mode & 07777));
       set (d, "uid", hr_json_new_i64 (st.st_uid));
       set (d, "gid", hr_json_new_i64 (st.st_gid));
-      hr_json_append (list, d, NULL);
+      append (list, d);
       (*count)++;
     next:
       free (names[i]);
@@ -998,6 +1051,10 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
   const struct hr_json *ct = container_at (pod, idx, &role);
   if (!hr_json_is_object (ct))
     return hr_error_set (err, EINVAL, "container %zu is not an object", idx);
+  int r = check_limits (pod, ct, err);
+  if (r < 0)
+    return r;
+  build_failed = false;
   struct hr_kube_target t = { .role = role, .line = line_of (ct, pod->line) };
   const char *cname = str_of (ct, "name");
   snprintf (t.name, sizeof t.name, "%s", cname ? cname : "");
@@ -1032,13 +1089,13 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
     for (size_t i = 0; i < hr_json_len (hr_json_get (ct, which[w])); i++)
       {
         const char *s = hr_json_string (hr_json_at (hr_json_get (ct, which[w]), i));
-        hr_json_append (args, hr_json_new_string (s ? s : ""), NULL);
+        append (args, hr_json_new_string (s ? s : ""));
       }
   if (hr_json_len (args) == 0)
-    hr_json_append (args, hr_json_new_string ("IMAGE-ENTRYPOINT"), NULL);
+    append (args, hr_json_new_string ("IMAGE-ENTRYPOINT"));
   set (proc, "args", args);
   struct hr_json *env = hr_json_new_array ();
-  hr_json_append (env, hr_json_new_string (DEFAULT_PATH_ENV), NULL);
+  append (env, hr_json_new_string (DEFAULT_PATH_ENV));
   set (proc, "env", env);
   set (proc, "cwd", hr_json_new_string (str_of (ct, "workingDir") ? str_of (ct, "workingDir") : "/"));
   set (proc, "capabilities", caps_object (csc, node, privileged, &t));
@@ -1076,8 +1133,8 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
 
   /* mounts: kubelet's, containerd's extra ones, sorted by depth; then the
    * defaults not shadowed, then the binds */
-  struct cri_mount cm[72];
-  size_t n = cri_mounts (pod, ct, t.name, cm, 64, &t);
+  struct cri_mount cm[MAX_VOLUME_MOUNTS + 8];
+  size_t n = cri_mounts (pod, ct, t.name, cm, MAX_VOLUME_MOUNTS + 3, &t);
   static const char *const extra_dest[] = { "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/dev/shm" };
   size_t n_cri = n;
   bool host_ipc = true_of (pod->spec, "hostIPC");
@@ -1138,7 +1195,7 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
             if (strcmp (hr_json_string (hr_json_at (opts, k)), "ro") == 0)
               hr_json_set_string_value (hr_json_at (opts, k), "rw", NULL);
         }
-      hr_json_append (mounts, m, NULL);
+      append (mounts, m);
     }
   origin (&t, HR_CTL_MOUNTS, NULL, 0, "none: the node adds this mount to every container");
   bool rshared = false, rslave = false;
@@ -1151,12 +1208,9 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
       struct stat st;
       if (cm[i].host_path && lstat (src, &st) == 0 && S_ISLNK (st.st_mode))
         {
-          char *r = realpath (src, NULL);
-          if (r)
-            {
-              snprintf (src, sizeof src, "%s", r);
-              free (r);
-            }
+          cleanup_free char *resolved = realpath (src, NULL);
+          if (resolved)
+            snprintf (src, sizeof src, "%s", resolved);
         }
       if (cm[i].host_path)
         note (&t, "hostPath \"%s\" is judged by what it is on this machine; on the node it may resolve elsewhere",
@@ -1166,7 +1220,7 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
       rslave |= strcmp (cm[i].propagation, "rslave") == 0;
       snprintf (field, sizeof field, "mounts[%zu]", hr_json_len (mounts));
       origin (&t, HR_CTL_MOUNTS, field, cm[i].line, "%s", cm[i].hint);
-      hr_json_append (mounts, mount_object (cm[i].dest, "bind", src, opts, 3), NULL);
+      append (mounts, mount_object (cm[i].dest, "bind", src, opts, 3));
     }
 
   set_annotations (c, pod, "container", t.name, str_of (ct, "image"));
@@ -1176,7 +1230,7 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
   struct hr_json *rule = hr_json_new_object ();
   set (rule, "allow", hr_json_new_bool (privileged));
   set (rule, "access", hr_json_new_string ("rwm"));
-  hr_json_append (devs, rule, NULL);
+  append (devs, rule);
   set (lx, "cgroupsPath", hr_json_new_string ("/kubepods/CONTAINER-ID"));
   if (privileged)
     {
@@ -1261,7 +1315,11 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
             "none: the node applies its own seccomp profile in place of the %s one", sc.type);
   origin (&t, HR_CTL_APPARMOR, NULL, aa.line ? aa.line : line_of (csc, t.line),
           "set securityContext.appArmorProfile.type: RuntimeDefault%s", privileged ? " and privileged: false" : "");
-  (void) psc;
+  if (build_failed)
+    {
+      hr_kube_target_release (&t);
+      return hr_error_set (err, ENOMEM, "out of memory");
+    }
   *ret = t;
   return 0;
 }

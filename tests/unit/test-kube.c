@@ -342,6 +342,53 @@ test_pods (void)
     }
 }
 
+/* Past a table's limit the derivation fails instead of dropping entries. */
+static void
+test_limits (void)
+{
+  char m[16384];
+  size_t off = (size_t) snprintf (m, sizeof m, "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                                  "  - name: a\n    volumeMounts:\n");
+  for (int i = 0; i < 61; i++)
+    off += (size_t) snprintf (m + off, sizeof m - off, "    - {name: v, mountPath: /m%d}\n", i);
+  struct hr_yaml_docs d = { 0 };
+  struct hr_error err = { 0 };
+  cleanup_free struct hr_kube_pod *pods = NULL;
+  size_t n = 0, skipped = 0;
+  struct hr_kube_target sb = { 0 }, t = { 0 };
+  int r = hr_yaml_parse (m, off, "m.yaml", &d, &err);
+  if (r == 0)
+    r = hr_kube_pods (d.docs[0], &pods, &n, &skipped, &err);
+  if (r == 0)
+    r = hr_kube_sandbox (&pods[0], &node, &sb, &err);
+  check_int (r, ==, 0);
+  if (r == 0)
+    check_int (hr_kube_container (&pods[0], 0, &node, sb.config, &t, &err), ==, -E2BIG);
+  check_str (err.msg, "line 6: more than 60 volumeMounts");
+  ok (t.config == NULL, "limits: nothing derived past the limit");
+  hr_kube_target_release (&sb);
+  hr_yaml_docs_release (&d);
+  free (pods);
+  pods = NULL;
+  n = skipped = 0;
+  memset (&sb, 0, sizeof sb);
+
+  off = (size_t) snprintf (m, sizeof m, "kind: Pod\nspec:\n  securityContext:\n    supplementalGroups: [");
+  for (int i = 0; i < 257; i++)
+    off += (size_t) snprintf (m + off, sizeof m - off, "%s%d", i ? ", " : "", i + 1);
+  off += (size_t) snprintf (m + off, sizeof m - off, "]\n  containers: [{name: a}]\n");
+  memset (&err, 0, sizeof err);
+  r = hr_yaml_parse (m, off, "m.yaml", &d, &err);
+  if (r == 0)
+    r = hr_kube_pods (d.docs[0], &pods, &n, &skipped, &err);
+  if (r == 0)
+    r = hr_kube_sandbox (&pods[0], &node, &sb, &err);
+  check_int (r, ==, -E2BIG);
+  check_str (err.msg, "line 4: more than 256 supplementalGroups");
+  hr_kube_target_release (&sb);
+  hr_yaml_docs_release (&d);
+}
+
 int
 main (void)
 {
@@ -349,5 +396,6 @@ main (void)
   test_pods ();
   test_derive ();
   test_mounts ();
+  test_limits ();
   return done_testing ();
 }
