@@ -10,6 +10,7 @@
 #include "harden.h"
 #include "host.h"
 #include "spec.h"
+#include "policy/process.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -365,6 +366,40 @@ sarif_rules (void)
   return rules;
 }
 
+/* containerd's RuntimeDefault filter: a config.json containerd wrote for a
+ * container with seccompProfile RuntimeDefault (the filter then applies to
+ * containers with its bounding set), or just its "linux.seccomp" (for any
+ * container). *RET_DOC owns what RET borrows. */
+static int
+load_seccomp_default (const char *path, struct hr_json **ret_doc, struct hr_kube_seccomp_default *ret,
+                      struct hr_error *err)
+{
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+  cleanup_json struct hr_json *doc = NULL;
+  int r = read_input (path, &buf, &len, err);
+  if (r == 0)
+    r = hr_json_parse (buf, len, path, &doc, err);
+  if (r < 0)
+    return r;
+  const struct hr_json *f = hr_json_get_path (doc, "linux.seccomp");
+  const struct hr_json *bounding = hr_json_get_path (doc, "process.capabilities.bounding");
+  memset (ret, 0, sizeof *ret);
+  if (f)
+    {
+      bool unknown = false;
+      ret->caps = hr_caps_from_list (bounding, &unknown);
+      ret->have_caps = true;
+    }
+  else
+    f = doc;
+  if (!hr_json_is_object (f) || !hr_json_is_string (hr_json_get (f, "defaultAction")))
+    return hr_error_set (err, EINVAL, "\"%s\": not a seccomp filter (an object with \"defaultAction\")", path);
+  ret->filter = f;
+  *ret_doc = steal_pointer (&doc);
+  return 0;
+}
+
 /* What this machine says about the node: see hr_kube_node. */
 static void
 node_from_host (struct hr_kube_node *node, bool no_apparmor)
@@ -380,6 +415,8 @@ hr_kube_explain (const struct hr_cmdline *cmd, struct hr_error *err)
 {
   enum format format = FMT_TEXT;
   bool no_apparmor = false;
+  const char *seccomp_files[HR_ARRAY_SIZE (((struct hr_kube_node *) 0)->seccomp_defaults)];
+  size_t n_seccomp = 0;
   const char *files[4096];
   size_t n_files = 0;
   for (size_t i = 0; i < cmd->n_args; i++)
@@ -393,6 +430,13 @@ hr_kube_explain (const struct hr_cmdline *cmd, struct hr_error *err)
         format = FMT_SARIF;
       else if (strcmp (a, "--no-apparmor") == 0)
         no_apparmor = true;
+      else if (strcmp (a, "--runtime-default-seccomp") == 0 && i + 1 < cmd->n_args)
+        {
+          if (n_seccomp >= HR_ARRAY_SIZE (seccomp_files))
+            return hr_error_set (err, E2BIG, "explain --kubernetes: more than %zu --runtime-default-seccomp",
+                                 HR_ARRAY_SIZE (seccomp_files));
+          seccomp_files[n_seccomp++] = cmd->args[++i];
+        }
       else if (a[0] == '-' && a[1] != '\0')
         return hr_error_set (err, EINVAL, "explain --kubernetes: unknown option \"%s\"", a);
       else if (n_files >= HR_ARRAY_SIZE (files))
@@ -402,14 +446,26 @@ hr_kube_explain (const struct hr_cmdline *cmd, struct hr_error *err)
     }
   if (n_files == 0)
     return hr_error_set (err, EINVAL,
-                         "explain: usage: hardrun explain --kubernetes [--json|--sarif] [--no-apparmor] FILE...");
+                         "explain: usage: hardrun explain --kubernetes [--json|--sarif] [--no-apparmor] "
+                         "[--runtime-default-seccomp FILE] FILE...");
 
-  struct hr_settings s;
-  int r = hr_settings_load (cmd, &s, err);
-  if (r < 0)
-    return r;
-  struct run run = { .cmd = cmd, .s = &s, .format = format };
+  struct run run = { .cmd = cmd, .format = format };
   node_from_host (&run.node, no_apparmor);
+  struct hr_json *seccomp_docs[HR_ARRAY_SIZE (seccomp_files)] = { NULL };
+  int r = 0;
+  for (size_t i = 0; i < n_seccomp && r == 0; i++)
+    r = load_seccomp_default (seccomp_files[i], &seccomp_docs[i], &run.node.seccomp_defaults[i], err);
+  run.node.n_seccomp_defaults = n_seccomp;
+  struct hr_settings s;
+  if (r == 0)
+    r = hr_settings_load (cmd, &s, err);
+  if (r < 0)
+    {
+      for (size_t i = 0; i < n_seccomp; i++)
+        hr_json_free (seccomp_docs[i]);
+      return r;
+    }
+  run.s = &s;
   cleanup_json struct hr_json *out = NULL;
   if (format != FMT_TEXT)
     {
@@ -457,6 +513,8 @@ hr_kube_explain (const struct hr_cmdline *cmd, struct hr_error *err)
   hr_json_free (run.pods);
   hr_json_free (run.results);
   hr_settings_release (&s);
+  for (size_t i = 0; i < n_seccomp; i++)
+    hr_json_free (seccomp_docs[i]);
   fflush (stdout);
   return r < 0 ? r : run.status;
 }

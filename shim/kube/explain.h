@@ -1,4 +1,5 @@
-/* hardrun explain --kubernetes [--json|--sarif] [--no-apparmor] FILE...
+/* hardrun explain --kubernetes [--json|--sarif] [--no-apparmor]
+ *                 [--runtime-default-seccomp FILE] FILE...
  *
  * Returns the exit status (0 compliant, 2 would change, 3 would refuse),
  * or negative errno with ERR filled. */

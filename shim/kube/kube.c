@@ -7,6 +7,7 @@
 #include "kube/kube.h"
 #include "cleanup.h"
 #include "pathname.h"
+#include "policy/process.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -359,18 +360,21 @@ user_object (const struct hr_kube_pod *pod, const struct hr_json *c, bool sandbo
     note (t, "runAsGroup is not set: the group comes from the image's /etc/passwd; predicted as 0");
   uint32_t gids[MAX_GROUPS + 2];
   size_t n = 0;
-  /* WithUser runs when a user is given (or the image names one) */
+  /* WithUser runs when a user is given (or the image names one) and
+   * makes the primary gid an additional one too. For the sandbox it runs
+   * last and so replaces the supplemental groups set before it; for a
+   * container the groups are merged in after it. */
   if (!sandbox || have_uid)
     gids[n++] = (uint32_t) gid;
   const struct hr_json *supp = hr_json_get (psc, "supplementalGroups");
-  for (size_t i = 0; i < hr_json_len (supp) && n < MAX_GROUPS; i++)
+  for (size_t i = 0; i < hr_json_len (supp) && n < MAX_GROUPS && !(sandbox && have_uid); i++)
     {
       int64_t g;
       if (hr_json_int_value (hr_json_at (supp, i), 0, UINT32_MAX, &g))
         gids[n++] = (uint32_t) g;
     }
   int64_t fs;
-  if (int_of (psc, "fsGroup", &fs) && fs >= 0 && fs <= UINT32_MAX)
+  if (!(sandbox && have_uid) && int_of (psc, "fsGroup", &fs) && fs >= 0 && fs <= UINT32_MAX)
     gids[n++] = (uint32_t) fs;
   qsort (gids, n, sizeof gids[0], cmp_u32);
   struct hr_json *u = hr_json_new_object ();
@@ -582,13 +586,40 @@ seccomp_choice (const struct hr_kube_pod *pod, const struct hr_json *c, bool san
   return ch;
 }
 
-/* containerd's RuntimeDefault filter, as far as hardrun looks at it: a
- * filter of its own whose default action is an error. */
+/* containerd's RuntimeDefault filter when the node's is known, else (and
+ * for a Localhost profile, a file on the node) a filter that is not
+ * hardrun's, whose default action is an error. */
 static struct hr_json *
-seccomp_object (const struct profile_choice *ch, struct hr_kube_target *t)
+seccomp_object (const struct profile_choice *ch, const struct hr_kube_node *node, struct hr_kube_target *t)
 {
   if (strcmp (ch->type, "RuntimeDefault") != 0 && strcmp (ch->type, "Localhost") != 0)
     return NULL;
+  if (strcmp (ch->type, "RuntimeDefault") == 0 && node->n_seccomp_defaults > 0)
+    {
+      /* containerd's filter allows some calls by capability: the one made
+       * for this bounding set, else one made for any, else the first */
+      bool unknown;
+      uint64_t caps = hr_caps_from_list (hr_json_get_path (t->config, "process.capabilities.bounding"), &unknown);
+      const struct hr_kube_seccomp_default *pick = NULL;
+      for (size_t i = 0; i < node->n_seccomp_defaults; i++)
+        {
+          const struct hr_kube_seccomp_default *d = &node->seccomp_defaults[i];
+          if ((d->have_caps && d->caps == caps) || (!d->have_caps && pick == NULL))
+            pick = d;
+        }
+      if (pick == NULL)
+        {
+          pick = &node->seccomp_defaults[0];
+          note (t, "containerd's RuntimeDefault seccomp filter was given for other capabilities than this "
+                "container's: the calls it allows by capability may differ");
+        }
+      struct hr_json *c = hr_json_copy (pick->filter);
+      build_failed |= c == NULL;
+      return c;
+    }
+  if (strcmp (ch->type, "RuntimeDefault") == 0)
+    note (t, "containerd's RuntimeDefault seccomp filter is not known (--runtime-default-seccomp FILE): predicted "
+          "as a filter that is not hardrun's");
   struct hr_json *s = hr_json_new_object ();
   set (s, "defaultAction", hr_json_new_string ("SCMP_ACT_ERRNO"));
   set (s, "syscalls", hr_json_new_array ());
@@ -779,7 +810,7 @@ hr_kube_sandbox (const struct hr_kube_pod *pod, const struct hr_kube_node *node,
   set (lx, "maskedPaths", str_array (ctrd_masked, HR_ARRAY_SIZE (ctrd_masked)));
   set (lx, "readonlyPaths", str_array (ctrd_readonly, HR_ARRAY_SIZE (ctrd_readonly)));
   struct profile_choice sc = seccomp_choice (pod, NULL, true);
-  struct hr_json *filter = any_privileged (pod) ? NULL : seccomp_object (&sc, &t);
+  struct hr_json *filter = any_privileged (pod) ? NULL : seccomp_object (&sc, node, &t);
   if (filter)
     set (lx, "seccomp", filter);
 
@@ -1273,7 +1304,7 @@ hr_kube_container (const struct hr_kube_pod *pod, size_t idx, const struct hr_ku
       set (lx, "readonlyPaths", str_array (ctrd_readonly, HR_ARRAY_SIZE (ctrd_readonly)));
     }
   struct profile_choice sc = seccomp_choice (pod, ct, false);
-  struct hr_json *filter = privileged ? NULL : seccomp_object (&sc, &t);
+  struct hr_json *filter = privileged ? NULL : seccomp_object (&sc, node, &t);
   if (filter)
     set (lx, "seccomp", filter);
 

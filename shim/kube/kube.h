@@ -39,6 +39,16 @@ struct hr_kube_node
   bool apparmor;                /* containerd applies AppArmor profiles (not disable_apparmor) */
   bool cgroup_unified;          /* cgroup v2: containers get a cgroup namespace */
   uint64_t all_caps;            /* what privileged gets: containerd's own capabilities */
+  /* containerd's RuntimeDefault filters, which depend on the container's
+   * capabilities: each for the bounding set it was made for (HAVE_CAPS),
+   * or for any. Borrowed; none when not known. */
+  struct hr_kube_seccomp_default
+  {
+    const struct hr_json *filter;
+    uint64_t caps;
+    bool have_caps;
+  } seccomp_defaults[8];
+  size_t n_seccomp_defaults;
 };
 
 /* Where a finding comes from in the manifest, and what to change there. */

@@ -12,6 +12,8 @@ checks:
   - otherwise the pod and each container run, and the findings of each
     audit record (control, action, field, message) are exactly the
     predicted ones;
+  - with --configs, the derived config of each container that reached
+    hardrun equals, in what the controls judge, the one containerd wrote;
   - inside each container that keeps running, the user, group, effective
     capabilities, no_new_privs, seccomp mode and read-only root are the
     predicted ones ("runs" of the prediction). Namespace paths name the sandbox's PID at run time and
@@ -191,6 +193,64 @@ def inside(args, cid, runs, label):
     return ok
 
 
+def derived_view(cfg):
+    """The parts of a config.json the controls judge, as comparable values.
+    Mount sources and namespace paths name places that differ between the
+    prediction and the node (kubelet's directory, the sandbox's PID)."""
+    proc = cfg.get("process") or {}
+    lx = cfg.get("linux") or {}
+    caps = proc.get("capabilities") or {}
+    ann = cfg.get("annotations") or {}
+    return {
+        "user": {k: (proc.get("user") or {}).get(k) for k in ("uid", "gid", "additionalGids")},
+        "capabilities": {k: sorted(caps.get(k) or []) for k in
+                         ("bounding", "effective", "permitted", "inheritable", "ambient")},
+        "noNewPrivileges": bool(proc.get("noNewPrivileges")),
+        "apparmorProfile": proc.get("apparmorProfile", ""),
+        "rootReadonly": bool((cfg.get("root") or {}).get("readonly")),
+        "mounts": [(m.get("destination"), m.get("type"), m.get("options")) for m in cfg.get("mounts") or []],
+        "namespaces": [n.get("type") for n in lx.get("namespaces") or []],
+        "maskedPaths": lx.get("maskedPaths") or [],
+        "readonlyPaths": lx.get("readonlyPaths") or [],
+        "sysctl": lx.get("sysctl") or {},
+        "deviceRules": lx.get("resources", {}).get("devices") or [],
+        "devices": [(d.get("path"), d.get("type"), d.get("major"), d.get("minor")) for d in lx.get("devices") or []],
+        "seccomp": lx.get("seccomp"),
+        "rootfsPropagation": lx.get("rootfsPropagation", ""),
+        "annotations": {k: ann.get(k) for k in ("io.kubernetes.cri.container-type",
+                                                "io.kubernetes.cri.sandbox-namespace",
+                                                "io.kubernetes.cri.sandbox-name",
+                                                "io.kubernetes.cri.container-name")},
+    }
+
+
+def compare_config(configs_dir, pod_name, key, predicted, label):
+    """The derived config against the one containerd wrote (before hardrun)."""
+    actual = None
+    for f in sorted(os.listdir(configs_dir)):
+        with open(os.path.join(configs_dir, f)) as fh:
+            cfg = json.load(fh)
+        ann = cfg.get("annotations") or {}
+        if ann.get("io.kubernetes.cri.sandbox-name") != pod_name:
+            continue
+        ctype = ann.get("io.kubernetes.cri.container-type")
+        if (key == "" and ctype == "sandbox") or (key and ann.get("io.kubernetes.cri.container-name") == key):
+            actual = cfg
+    if actual is None:
+        print("MISMATCH: %s: containerd wrote no config" % label)
+        return False
+    want, have = derived_view(predicted), derived_view(actual)
+    ok = True
+    for k in want:
+        if want[k] != have[k]:
+            print("MISMATCH: %s: derived %s differs from containerd's\n  derived:    %s\n  containerd: %s"
+                  % (label, k, json.dumps(want[k]), json.dumps(have[k])))
+            ok = False
+    if ok:
+        print("  %s: derived config matches containerd's" % label)
+    return ok
+
+
 def norm(f):
     return (f["control"], f["action"], f["field"], re.sub(r"/proc/[0-9]+/ns/", "/proc/self/ns/", f["message"]))
 
@@ -199,15 +259,21 @@ def main():
     ap = argparse.ArgumentParser()
     for o in ("--cri", "--handler", "--kubelet-dir", "--log-dir", "--cgroup-parent", "--audit", "--prediction"):
         ap.add_argument(o, required=True)
+    ap.add_argument("--configs", default=None,
+                    help="the config.json files containerd wrote, by container ID, to hold the derivation to")
+    ap.add_argument("--run-only", action="store_true", help="run the pod and stop")
     ap.add_argument("--known-start-failure", default=None,
                     help="a failure to start, not hardrun's, that is known: reported, not a mismatch")
     ap.add_argument("manifest")
     args = ap.parse_args()
     with open(args.manifest) as f:
         pod = next(d for d in yaml.safe_load_all(f) if d and d.get("kind") == "Pod")
-    with open(args.prediction) as f:
-        pred = json.load(f)["pods"][0]
     podreq, configs = build(pod, args)
+    if args.run_only:
+        pred = {"verdict": "", "containers": []}
+    else:
+        with open(args.prediction) as f:
+            pred = json.load(f)["pods"][0]
     name = pod["metadata"]["name"]
     failed = None
     started = {}
@@ -226,6 +292,9 @@ def main():
             if rc != 0:
                 failed = "container %s: %s" % (cfg["metadata"]["name"], err.strip())
                 break
+    if args.run_only:
+        print("pod %s: %s" % (name, "failed: " + failed if failed else "runs"))
+        return 1 if failed else 0
     print("pod %s: predicted %s, %s" % (name, pred["verdict"], "failed: " + failed if failed else "runs"))
     ok = True
     known = failed is not None and args.known_start_failure and args.known_start_failure in failed
@@ -249,6 +318,8 @@ def main():
         key = c.get("name", "") if c["role"] != "sandbox" else ""
         rec = records.get(key)
         label = "sandbox" if key == "" else "container " + key
+        if args.configs and (rec is not None or not failed):
+            ok = compare_config(args.configs, name, key, c["config"], label) and ok
         if rec is None:
             if not failed:
                 print("MISMATCH: %s: no audit record" % label)

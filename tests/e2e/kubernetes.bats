@@ -37,8 +37,20 @@ EOF
 	ctrd_init
 	export KUBE_BRIDGE=hk$CTRD_TAG
 	mkdir -p "$CTRD_DIR"/{bin,cni/net.d,cni/ipam,logs,kubelet}
+	# The handler's binary keeps a copy of each config.json containerd wrote
+	# (before hardrun changes it), named by container ID, then runs hardrun.
+	mkdir -p "$CTRD_DIR/configs"
 	cat >"$CTRD_DIR/bin/hardrun-kube" <<EOF
 #!/bin/sh
+bundle= prev=
+for a in "\$@"; do
+	[ "\$prev" = --bundle ] && bundle=\$a
+	case \$a in --bundle=*) bundle=\${a#--bundle=} ;; esac
+	prev=\$a
+done
+if [ -n "\$bundle" ] && [ -f "\$bundle/config.json" ]; then
+	cp "\$bundle/config.json" "$CTRD_DIR/configs/\$(basename "\$bundle").json"
+fi
 exec "$HARDRUN" --hardrun-policy "$KUBE_TMP/policy.json" "\$@"
 EOF
 	chmod 0755 "$CTRD_DIR/bin/hardrun-kube"
@@ -95,6 +107,28 @@ EOF
 	fi
 	ctrd_retry 10 image_known "$CTRD_PAUSE_REF"
 	ctrd_retry 10 image_known "$CTRD_BUSYBOX_REF"
+	capture_runtime_default
+}
+
+# capture_runtime_default: the seccomp filter containerd writes for
+# seccompProfile RuntimeDefault here, taken from a probe container in a
+# namespace the policy leaves alone, for explain --runtime-default-seccomp.
+capture_runtime_default() {
+	local probe f
+	probe=$(manifest seccomp-probe)
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/kube_trust.py" --run-only \
+		--cri "/usr/bin/python3 $BATS_TEST_DIRNAME/cri_client.py --address $CTRD_SOCK --descriptor-cache $CTRD_DIR/api.pb" \
+		--handler hardrun-kube --kubelet-dir "$CTRD_DIR/kubelet" --log-dir "$CTRD_DIR/logs" \
+		--cgroup-parent "/$CTRD_CGROUP" --audit /dev/null --prediction /dev/null "$probe" >&2
+	for f in "$CTRD_DIR"/configs/*.json; do
+		if jq -e '.annotations["io.kubernetes.cri.sandbox-name"] == "seccomp-probe"' "$f" >/dev/null; then
+			cp "$f" "$KUBE_TMP/runtime-default-$(jq -r '.annotations["io.kubernetes.cri.container-type"]' "$f").json"
+		fi
+	done
+	cri cleanup >&2 || true
+	jq -e '.linux.seccomp.defaultAction' "$KUBE_TMP/runtime-default-sandbox.json" \
+		"$KUBE_TMP/runtime-default-container.json" >/dev/null ||
+		ctrd_skip_file "containerd's RuntimeDefault seccomp filter could not be captured"
 }
 
 teardown_file() {
@@ -148,7 +182,8 @@ trust() {
 	ctrd_skip_if_needed
 	m=$(manifest "$1")
 	pred=$KUBE_TMP/$1.prediction.json
-	explain --json --no-apparmor "$m" >"$pred" || status=$?
+	explain --json --no-apparmor --runtime-default-seccomp "$KUBE_TMP/runtime-default-sandbox.json" \
+		--runtime-default-seccomp "$KUBE_TMP/runtime-default-container.json" "$m" >"$pred" || status=$?
 	echo "predicted: $(jq -r '.pods[0].verdict' "$pred"), explain exit status $status"
 	[ "$(jq -r '.pods[0].verdict' "$pred")" = "$2" ]
 	case $2 in
@@ -159,7 +194,8 @@ trust() {
 	/usr/bin/python3 "$BATS_TEST_DIRNAME/kube_trust.py" \
 		--cri "/usr/bin/python3 $BATS_TEST_DIRNAME/cri_client.py --address $CTRD_SOCK --descriptor-cache $CTRD_DIR/api.pb" \
 		--handler hardrun-kube --kubelet-dir "$CTRD_DIR/kubelet" --log-dir "$CTRD_DIR/logs" \
-		--cgroup-parent "/$CTRD_CGROUP" --audit "$KUBE_TMP/audit.log" --prediction "$pred" "${known[@]}" "$m" ||
+		--cgroup-parent "/$CTRD_CGROUP" --audit "$KUBE_TMP/audit.log" --prediction "$pred" \
+		--configs "$CTRD_DIR/configs" "${known[@]}" "$m" ||
 		ran=$?
 	[ "$ran" -eq 0 ] || [ "$ran" -eq 2 ]
 	if [ "$ran" -eq 2 ]; then
