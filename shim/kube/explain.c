@@ -272,7 +272,7 @@ explain_pod (struct run *run, const char *file, const struct hr_kube_pod *pod, s
   if (r < 0)
     return r;
   cleanup_json struct hr_json *sandbox_after = NULL;
-  int status, pod_status;
+  int status = HR_EXPLAIN_COMPLIANT, pod_status;
   r = judge (run, file, pod, &t, pod_out, &sandbox_after, &status, err);
   /* a refused sandbox: nothing of the pod starts; the containers are
    * judged as if it had, for what else would need to change */
