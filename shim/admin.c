@@ -129,6 +129,7 @@ explain (const struct hr_cmdline *cmd, struct hr_error *err)
     .apparmor_dir = apparmor_dir,
     /* nothing is reserved: SELinux pairs are not allocated by explain */
     .state_dir = "/nonexistent",
+    .judge_only = true,
   };
   if (r == 0)
     r = hr_policy_apply (&ctx, f.doc, &rep, err);

@@ -157,6 +157,7 @@ judge (struct run *run, const char *file, const struct hr_kube_pod *pod, struct 
     .seccomp_dir = seccomp_dir,
     .apparmor_dir = apparmor_dir,
     .state_dir = "/nonexistent",
+    .judge_only = true,
   };
   struct hr_report rep = { 0 };
   r = hr_policy_apply (&ctx, doc, &rep, err);

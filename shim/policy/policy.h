@@ -52,6 +52,7 @@ struct hr_policy_ctx
   const char *seccomp_dir;            /* borrowed: where seccomp profiles live */
   const char *apparmor_dir;           /* borrowed: where AppArmor profiles live */
   const char *state_dir;              /* borrowed: hardrun's state (SELinux MCS registry) */
+  bool judge_only;                    /* explain: judge, but load nothing into the kernel */
 };
 
 /* One control at work: what it gets and where it reports. */
