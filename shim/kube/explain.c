@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -42,7 +43,7 @@ struct run
   int status;                   /* the worst verdict so far */
   struct hr_json *pods;         /* JSON and SARIF: what is printed at the end */
   struct hr_json *results;      /* SARIF results */
-  unsigned rules_used;          /* SARIF: bit per control */
+  char stage[PATH_MAX];         /* where node-managed bind sources are staged; "" until made */
 };
 
 static int
@@ -110,6 +111,134 @@ jset (struct hr_json *o, const char *k, const char *v)
     hr_json_set (o, k, hr_json_new_string (v), NULL);
 }
 
+/* Staging. The bind sources kubelet and containerd make for a pod exist
+ * on the node, as plain directories and files; the mounts control
+ * resolves every source on the machine it runs on, where they need not
+ * exist (or may not be searchable). They are judged as they are on the
+ * node: as empty directories and files of the same names under a private
+ * temporary directory, whose name is taken out of the findings and the
+ * config again afterwards. */
+
+static int
+stage_make (struct run *run, struct hr_error *err)
+{
+  if (run->stage[0])
+    return 0;
+  const char *tmp = secure_getenv ("TMPDIR");
+  if (tmp == NULL || tmp[0] != '/')
+    tmp = "/tmp";
+  if ((size_t) snprintf (run->stage, sizeof run->stage, "%s/hardrun-explain.XXXXXX", tmp) >= sizeof run->stage)
+    {
+      run->stage[0] = '\0';
+      return hr_error_set (err, ENAMETOOLONG, "TMPDIR \"%s\": too long", tmp);
+    }
+  if (mkdtemp (run->stage) == NULL)
+    {
+      int e = errno;
+      run->stage[0] = '\0';
+      return hr_error_setsys (err, e, "cannot make a temporary directory in \"%s\"", tmp);
+    }
+  return 0;
+}
+
+static int
+stage_remove_one (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) st;
+  (void) ftw;
+  return (flag == FTW_DP ? rmdir (path) : unlink (path)) < 0 ? -1 : 0;
+}
+
+static void
+stage_remove (struct run *run)
+{
+  if (run->stage[0])
+    nftw (run->stage, stage_remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+  run->stage[0] = '\0';
+}
+
+/* Makes STAGE/SOURCE: the directories on the way, then a directory, or an
+ * empty file for the sources that are files on the node. */
+static int
+stage_path (const char *stage, const char *source, char *ret, size_t size, struct hr_error *err)
+{
+  if ((size_t) snprintf (ret, size, "%s%s", stage, source) >= size)
+    return hr_error_set (err, ENAMETOOLONG, "bind source \"%s\": path too long", source);
+  static const char *const files[] = { "etc-hosts", "termination-log", "hostname", "hosts", "resolv.conf" };
+  const char *base = strrchr (source, '/') + 1;
+  bool file = false;
+  for (size_t i = 0; i < HR_ARRAY_SIZE (files); i++)
+    file |= strcmp (base, files[i]) == 0;
+  for (char *p = ret + strlen (stage) + 1; (p = strchr (p, '/')) != NULL; p++)
+    {
+      *p = '\0';
+      int r = mkdir (ret, 0700);
+      *p = '/';
+      if (r < 0 && errno != EEXIST)
+        return hr_error_setsys (err, errno, "cannot stage \"%s\"", source);
+    }
+  if (file)
+    {
+      int fd = open (ret, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd < 0)
+        return hr_error_setsys (err, errno, "cannot stage \"%s\"", source);
+      close (fd);
+    }
+  else if (mkdir (ret, 0700) < 0 && errno != EEXIST)
+    return hr_error_setsys (err, errno, "cannot stage \"%s\"", source);
+  return 0;
+}
+
+static int
+stage_sources (struct run *run, struct hr_json *doc, struct hr_error *err)
+{
+  struct hr_json *mounts = hr_json_get (doc, "mounts");
+  for (size_t i = 0; i < hr_json_len (mounts); i++)
+    {
+      struct hr_json *src = hr_json_get (hr_json_at (mounts, i), "source");
+      if (!hr_kube_source_is_node_managed (hr_json_string (src)))
+        continue;
+      char staged[PATH_MAX];
+      int r = stage_make (run, err);
+      if (r == 0)
+        r = stage_path (run->stage, hr_json_string (src), staged, sizeof staged, err);
+      if (r == 0)
+        r = hr_json_set_string_value (src, staged, err);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}
+
+/* Removes every occurrence of the staging directory's name from S. */
+static void
+unstage_text (const struct run *run, char *s)
+{
+  size_t n = strlen (run->stage);
+  char *p;
+  while (n && s && (p = strstr (s, run->stage)) != NULL)
+    memmove (p, p + n, strlen (p + n) + 1);
+}
+
+static void
+unstage (const struct run *run, struct hr_json *doc, struct hr_report *rep)
+{
+  if (run->stage[0] == '\0')
+    return;
+  struct hr_json *mounts = hr_json_get (doc, "mounts");
+  for (size_t i = 0; i < hr_json_len (mounts); i++)
+    {
+      struct hr_json *src = hr_json_get (hr_json_at (mounts, i), "source");
+      if (hr_json_is_string (src))
+        {
+          unstage_text (run, src->u.str.s);
+          src->u.str.len = strlen (src->u.str.s);
+        }
+    }
+  for (size_t i = 0; i < rep->n; i++)
+    unstage_text (run, rep->items[i].message);
+}
+
 /* The process as it will run, in brief: what a test can see from inside
  * the container (id, /proc/self/status). */
 static struct hr_json *
@@ -160,7 +289,12 @@ judge (struct run *run, const char *file, const struct hr_kube_pod *pod, struct 
     .judge_only = true,
   };
   struct hr_report rep = { 0 };
-  r = hr_policy_apply (&ctx, doc, &rep, err);
+  r = stage_sources (run, doc, err);
+  if (r == 0)
+    r = hr_policy_apply (&ctx, doc, &rep, err);
+  unstage (run, doc, &rep);
+  if (r < 0 && run->stage[0])
+    unstage_text (run, err->msg);
   if (r < 0)
     {
       hr_report_release (&rep);
@@ -511,6 +645,7 @@ hr_kube_explain (const struct hr_cmdline *cmd, struct hr_error *err)
     }
   else if (r == 0)
     printf ("verdict: %s\n", verdict_name (run.status));
+  stage_remove (&run);
   hr_json_free (run.pods);
   hr_json_free (run.results);
   hr_settings_release (&s);

@@ -233,6 +233,16 @@ hr_kube_origin_of (const struct hr_kube_target *t, enum hr_control_id control, c
   return best;
 }
 
+bool
+hr_kube_source_is_node_managed (const char *source)
+{
+  static const char *const roots[] = { KUBELET_ROOT "/pods/", CRI_ROOT "/sandboxes/", CRI_STATE "/sandboxes/" };
+  for (size_t i = 0; source && i < HR_ARRAY_SIZE (roots); i++)
+    if (strncmp (source, roots[i], strlen (roots[i])) == 0 && strstr (source, "/../") == NULL)
+      return true;
+  return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Workloads                                                           */
 

@@ -88,6 +88,12 @@ const char *hr_kube_role_name (enum hr_kube_role r);
 const struct hr_kube_origin *hr_kube_origin_of (const struct hr_kube_target *t, enum hr_control_id control,
                                                 const char *field);
 
+/* Whether SOURCE, a bind source of a derived config, is one kubelet or
+ * containerd makes on the node for the pod (its volumes, /etc/hosts, the
+ * termination log, the sandbox's files): it exists there, is neither a
+ * symlink nor sensitive, but need not exist where explain runs. */
+bool hr_kube_source_is_node_managed (const char *source);
+
 /* The pod sandbox (pause container). */
 int hr_kube_sandbox (const struct hr_kube_pod *pod, const struct hr_kube_node *node, struct hr_kube_target *ret,
                      struct hr_error *err);

@@ -135,3 +135,34 @@ EOF
 	[ "$status" -eq 1 ]
 	[[ $output == *usage* ]]
 }
+
+teardown() {
+	if [[ -n ${KUBE_OPEN_DIR-} ]]; then
+		rm -rf "$KUBE_OPEN_DIR"
+	fi
+}
+
+@test "kube: the node's own bind sources are judged as on the node, staged in TMPDIR and removed" {
+	local -a as=()
+	# as an unprivileged user, for whom containerd's and kubelet's
+	# directories are not there or not searchable (in a directory it can
+	# reach: bats' own are private)
+	KUBE_OPEN_DIR=$(mktemp -d /tmp/hrkube.XXXXXX)
+	mkdir "$KUBE_OPEN_DIR/tmp"
+	cp "$KPOLICY" "$KUBE_OPEN_DIR/policy.json"
+	if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null; then
+		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+		chmod 0755 "$KUBE_OPEN_DIR"
+		chmod 0777 "$KUBE_OPEN_DIR/tmp"
+		chmod 0644 "$KUBE_OPEN_DIR/policy.json"
+	fi
+	run env TMPDIR="$KUBE_OPEN_DIR/tmp" "${as[@]}" "$HARDRUN" --hardrun-policy "$KUBE_OPEN_DIR/policy.json" \
+		explain --kubernetes --json "$CORPUS/projected.yaml"
+	echo "$output" | head -n 20
+	[ "$status" -eq 2 ]
+	jq -e '[.pods[0].containers[].findings[] | select(.action == "refused")] | length == 0' <<<"$output"
+	jq -e '[.pods[0].containers[].findings[] | select(.message | test("hardrun-explain"))] | length == 0' <<<"$output"
+	jq -e '.pods[0].containers[2].config.mounts | any(.source == "/var/lib/kubelet/pods/uid-projected/volumes/kubernetes.io~empty-dir/scratch")' <<<"$output"
+	# nothing left behind
+	[ -z "$(ls -A "$KUBE_OPEN_DIR/tmp")" ]
+}
