@@ -677,6 +677,28 @@ any_privileged (const struct hr_kube_pod *pod)
   return false;
 }
 
+/* The image reference as containerd names the image it pulled for it
+ * (docker's normalization: docker.io and library/ for short names, the
+ * tag latest when neither tag nor digest is given), for the image-name
+ * annotation that policy rules may select on. */
+static void
+normalize_image (const char *image, char *buf, size_t size)
+{
+  if (image == NULL || *image == '\0')
+    {
+      snprintf (buf, size, "%s", "");
+      return;
+    }
+  const char *slash = strchr (image, '/');
+  bool domain = slash && (memchr (image, '.', (size_t) (slash - image)) || memchr (image, ':', (size_t) (slash - image))
+                          || (slash - image == 9 && strncmp (image, "localhost", 9) == 0));
+  const char *last = strrchr (image, '/');
+  const char *name = last ? last + 1 : image;
+  bool tagged = strchr (name, ':') != NULL || strchr (image, '@') != NULL;
+  snprintf (buf, size, "%s%s%s%s", domain ? "" : "docker.io/", !domain && slash == NULL ? "library/" : "", image,
+            tagged ? "" : ":latest");
+}
+
 static void
 set_annotations (struct hr_json *config, const struct hr_kube_pod *pod, const char *type, const char *container,
                  const char *image)
@@ -691,7 +713,9 @@ set_annotations (struct hr_json *config, const struct hr_kube_pod *pod, const ch
   if (container)
     {
       set (a, "io.kubernetes.cri.container-name", hr_json_new_string (container));
-      set (a, "io.kubernetes.cri.image-name", hr_json_new_string (image ? image : ""));
+      char ref[1024];
+      normalize_image (image, ref, sizeof ref);
+      set (a, "io.kubernetes.cri.image-name", hr_json_new_string (ref));
     }
   else
     set (a, "io.kubernetes.cri.sandbox-log-directory", hr_json_new_string ("/var/log/pods/POD"));

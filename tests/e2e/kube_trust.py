@@ -220,7 +220,8 @@ def derived_view(cfg):
         "annotations": {k: ann.get(k) for k in ("io.kubernetes.cri.container-type",
                                                 "io.kubernetes.cri.sandbox-namespace",
                                                 "io.kubernetes.cri.sandbox-name",
-                                                "io.kubernetes.cri.container-name")},
+                                                "io.kubernetes.cri.container-name",
+                                                "io.kubernetes.cri.image-name")},
     }
 
 

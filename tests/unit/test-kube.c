@@ -140,7 +140,7 @@ static const struct
       { "annotations", "{\"io.kubernetes.cri.container-type\":\"container\",\"io.kubernetes.cri.sandbox-id\":"
         "\"SANDBOX-ID\",\"io.kubernetes.cri.sandbox-namespace\":\"ns\",\"io.kubernetes.cri.sandbox-uid\":\"POD-UID\","
         "\"io.kubernetes.cri.sandbox-name\":\"p\",\"io.kubernetes.cri.container-name\":\"a\","
-        "\"io.kubernetes.cri.image-name\":\"img\"}" },
+        "\"io.kubernetes.cri.image-name\":\"docker.io/library/img:latest\"}" },
       { "linux.namespaces", "[{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"},"
         "{\"type\":\"network\"}]" } } },
   { "securityContext: user, groups, caps, escalation, read-only root",
@@ -175,6 +175,20 @@ static const struct
       { "root.readonly", "true" },
       { "process.noNewPrivileges", "true" },
       { "annotations.io\\.kubernetes\\.cri\\.container-type", "" } } },
+  { "image names as containerd has them",
+    "kind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - {name: a, image: \"quay.io/x/y\"}\n"
+    "  - {name: b, image: \"localhost:5000/y:1\"}\n  - {name: c, image: \"org/app@sha256:00\"}\n"
+    "  containers: [{name: d, image: \"localhost/y\"}]\n", 3,
+    { { "annotations.io\\.kubernetes\\.cri\\.image-name", "\"localhost/y:latest\"" } } },
+  { "image names: a registry with a port, a tag",
+    "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: b, image: \"localhost:5000/y:1\"}]\n", 0,
+    { { "annotations.io\\.kubernetes\\.cri\\.image-name", "\"localhost:5000/y:1\"" } } },
+  { "image names: a domain, no tag",
+    "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: \"quay.io/x/y\"}]\n", 0,
+    { { "annotations.io\\.kubernetes\\.cri\\.image-name", "\"quay.io/x/y:latest\"" } } },
+  { "image names: a digest",
+    "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: \"org/app@sha256:00\"}]\n", 0,
+    { { "annotations.io\\.kubernetes\\.cri\\.image-name", "\"docker.io/org/app@sha256:00\"" } } },
   { "sandbox without a user: the image's (root), no groups",
     "kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a}]\n", -1,
     { { "process.user", "{\"uid\":0,\"gid\":0}" }, { "hostname", "\"p\"" } } },
