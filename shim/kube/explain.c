@@ -98,10 +98,13 @@ worse (int a, int b)
   return a > b ? a : b;
 }
 
+/* A refusal is an error; a change the manifest can avoid a warning; a
+ * change the node makes to every pod (its hint says "none"), and
+ * information, a note. */
 static const char *
-sarif_level (enum hr_action a)
+sarif_level (enum hr_action a, bool fixable)
 {
-  return a == HR_ACT_REFUSED ? "error" : a == HR_ACT_NOTE ? "note" : "warning";
+  return a == HR_ACT_REFUSED ? "error" : a == HR_ACT_NOTE || !fixable ? "note" : "warning";
 }
 
 static void
@@ -329,6 +332,7 @@ judge (struct run *run, const char *file, const struct hr_kube_pod *pod, struct 
       const struct hr_kube_origin *o = hr_kube_origin_of (t, f->control, f->field);
       unsigned line = o ? o->line : t->line;
       const char *hint = o && o->hint ? o->hint : "none";
+      bool fixable = strncmp (hint, "none", 4) != 0;
       if (run->format == FMT_TEXT)
         {
           printf ("    %s:%u: %-8s %-18s %s: %s\n", file, line, hr_action_name (f->action), hr_control_name (f->control),
@@ -346,6 +350,7 @@ judge (struct run *run, const char *file, const struct hr_kube_pod *pod, struct 
           jset (fo, "message", f->message);
           hr_json_set (fo, "line", hr_json_new_i64 (line), NULL);
           jset (fo, "hint", hint);
+          hr_json_set (fo, "fixable", hr_json_new_bool (fixable), NULL);
           hr_json_append (fs, fo, NULL);
         }
       if (run->results)
@@ -359,7 +364,7 @@ judge (struct run *run, const char *file, const struct hr_kube_pod *pod, struct 
           struct hr_json *res = hr_json_new_object ();
           jset (res, "ruleId", rule);
           hr_json_set (res, "ruleIndex", hr_json_new_i64 (f->control), NULL);
-          jset (res, "level", sarif_level (f->action));
+          jset (res, "level", sarif_level (f->action, fixable));
           jset (hr_json_ensure_object (res, "message"), "text", text);
           struct hr_json *loc = hr_json_new_object ();
           struct hr_json *phys = hr_json_ensure_object (loc, "physicalLocation");

@@ -108,6 +108,13 @@ EOF
 		| .locations[0].physicalLocation | select(.region.startLine == 17)] | length == 1' "$BATS_TEST_TMPDIR/out.sarif"
 	# every ruleIndex points at its rule
 	jq -e '.runs[0] as $r | all($r.results[]; $r.tool.driver.rules[.ruleIndex].id == .ruleId)' "$BATS_TEST_TMPDIR/out.sarif"
+	# what the manifest can avoid is a warning; what the node does to every pod a note
+	run explain --sarif --no-apparmor "$CORPUS/root.yaml"
+	[ "$status" -eq 2 ]
+	jq -e '[.runs[0].results[] | select(.ruleId == "hardrun/user" and .level == "warning")] | length > 0' <<<"$output"
+	run explain --sarif --no-apparmor "$CORPUS/restricted.yaml"
+	[ "$status" -eq 2 ]
+	jq -e 'all(.runs[0].results[]; .level == "note")' <<<"$output"
 }
 
 @test "kube: a document that is not valid YAML: exit 1, file and line" {
