@@ -56,7 +56,8 @@ static struct hr_json *
 scalar_value (const yaml_event_t *ev)
 {
   const char *s = (const char *) ev->data.scalar.value;
-  if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+  const char *tag = (const char *) ev->data.scalar.tag;
+  if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || (tag && strcmp (tag, YAML_STR_TAG) == 0))
     return hr_json_new_string (s);
   if (*s == '\0' || strcmp (s, "~") == 0 || strcasecmp (s, "null") == 0)
     return hr_json_new_null ();

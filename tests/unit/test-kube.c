@@ -31,6 +31,7 @@ static const struct
     "a: 1\n---\n---\nb: 2\n", "{\"a\":1}|null|{\"b\":2}" },
   { "JSON is YAML", "{\"kind\": \"Pod\", \"n\": [1, 2]}", "{\"kind\":\"Pod\",\"n\":[1,2]}" },
   { "a literal block", "s: |\n  one\n  two\n", "{\"s\":\"one\\ntwo\\n\"}" },
+  { "an explicit string tag", "a: !!str 123\nb: !!str true\n", "{\"a\":\"123\",\"b\":\"true\"}" },
   { "an integer too large for int64 stays text", "n: 99999999999999999999\n", "{\"n\":\"99999999999999999999\"}" },
 };
 
