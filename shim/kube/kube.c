@@ -237,10 +237,18 @@ bool
 hr_kube_source_is_node_managed (const char *source)
 {
   static const char *const roots[] = { KUBELET_ROOT "/pods/", CRI_ROOT "/sandboxes/", CRI_STATE "/sandboxes/" };
+  bool under = false;
   for (size_t i = 0; source && i < HR_ARRAY_SIZE (roots); i++)
-    if (strncmp (source, roots[i], strlen (roots[i])) == 0 && strstr (source, "/../") == NULL)
-      return true;
-  return false;
+    under |= strncmp (source, roots[i], strlen (roots[i])) == 0;
+  if (!under)
+    return false;
+  /* names from the manifest (a volume's, the pod's uid) are in the path:
+   * one that climbs out is not a path kubelet makes */
+  for (const char *c = source; c; c = strchr (c + 1, '/'))
+    if (strncmp (c, "/./", 3) == 0 || strcmp (c, "/.") == 0 || strncmp (c, "/../", 4) == 0 || strcmp (c, "/..") == 0
+        || strncmp (c, "//", 2) == 0)
+      return false;
+  return true;
 }
 
 /* ------------------------------------------------------------------ */
