@@ -404,6 +404,32 @@ test_limits (void)
   hr_yaml_docs_release (&d);
 }
 
+static void
+test_node_managed (void)
+{
+  static const struct
+  {
+    const char *source;
+    bool managed;
+  } cases[] = {
+    { "/var/lib/kubelet/pods/u/volumes/kubernetes.io~empty-dir/v", true },
+    { "/var/lib/kubelet/pods/u/etc-hosts", true },
+    { "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/ID/hostname", true },
+    { "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/ID/shm", true },
+    { "/var/lib/kubelet/pods/u/volumes/kubernetes.io~empty-dir/..", false },
+    { "/var/lib/kubelet/pods/../../../etc", false },
+    { "/var/lib/kubelet/pods/u/./x", false },
+    { "/var/lib/kubelet/pods//x", false },
+    { "/var/lib/kubelet/config.yaml", false },
+    { "/var/run/docker.sock", false },
+    { "/dev/shm", false },
+    { NULL, false },
+  };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (cases); i++)
+    ok (hr_kube_source_is_node_managed (cases[i].source) == cases[i].managed, "node-managed: \"%s\": %s",
+        cases[i].source ? cases[i].source : "(null)", cases[i].managed ? "yes" : "no");
+}
+
 int
 main (void)
 {
@@ -412,5 +438,6 @@ main (void)
   test_derive ();
   test_mounts ();
   test_limits ();
+  test_node_managed ();
   return done_testing ();
 }
