@@ -268,7 +268,16 @@ def main():
     ap.add_argument("manifest")
     args = ap.parse_args()
     with open(args.manifest) as f:
-        pod = next(d for d in yaml.safe_load_all(f) if d and d.get("kind") == "Pod")
+        doc = next(d for d in yaml.safe_load_all(f) if d and d.get("kind"))
+    if doc["kind"] == "Pod":
+        pod = doc
+    else:
+        # a workload: its template, named and placed as explain names it
+        tmpl = doc["spec"]["jobTemplate"]["spec"]["template"] if doc["kind"] == "CronJob" else doc["spec"]["template"]
+        meta = dict(tmpl.get("metadata") or {})
+        meta.setdefault("name", doc["metadata"]["name"])
+        meta.setdefault("namespace", doc["metadata"].get("namespace", "default"))
+        pod = {"kind": "Pod", "metadata": meta, "spec": tmpl["spec"]}
     podreq, configs = build(pod, args)
     if args.run_only:
         pred = {"verdict": "", "containers": []}

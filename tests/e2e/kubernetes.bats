@@ -242,6 +242,14 @@ trust() {
 	trust projected changed
 }
 
+@test "trust: procMount Unmasked pod changes only as predicted" {
+	trust proc-unmasked changed
+}
+
+@test "trust: a Deployment's pod template, with an emptyDir and NET_BIND_SERVICE" {
+	trust deployment changed
+}
+
 @test "trust: namespace rule selects profile privileged: the pod runs unchanged" {
 	trust ns-open compliant
 }
