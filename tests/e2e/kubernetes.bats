@@ -6,7 +6,12 @@
 # this file's policy (namespace rules select profiles), the way kubelet
 # would ask for it (tests/e2e/kube_trust.py). A pod predicted "refused" must
 # be refused; any other must run, and hardrun's audit record of the sandbox
-# and of each container must hold exactly the predicted findings.
+# and of each container must hold exactly the predicted findings. The
+# config.json containerd wrote (kept by the handler's wrapper before hardrun
+# changes it) must equal the derived one in what the controls judge, and
+# inside each running container the user, capabilities, no_new_privs,
+# seccomp and read-only root must be the predicted ones. A probe pod first
+# captures containerd's RuntimeDefault seccomp filters for the prediction.
 
 load lib/containerd
 
