@@ -3,6 +3,7 @@
 #include "cleanup.h"
 #include "harden.h"
 #include "policylint.h"
+#include "kube/explain.h"
 #include "policy/seccomp.h"
 #include "spec.h"
 
@@ -135,6 +136,7 @@ explain (const struct hr_cmdline *cmd, struct hr_error *err)
     .hook_path = s.hook_path,
     .hook_key = s.hook_key,
     .cri = s.cri,
+    .judge_only = true,
   };
   if (r == 0)
     r = hr_policy_apply (&ctx, f.doc, &rep, err);
@@ -322,7 +324,12 @@ int
 hr_admin_main (const struct hr_cmdline *cmd, struct hr_error *err)
 {
   if (cmd->command == HR_CMD_HARDRUN_EXPLAIN)
-    return explain (cmd, err);
+    {
+      for (size_t i = 0; i < cmd->n_args; i++)
+        if (strcmp (cmd->args[i], "--kubernetes") == 0)
+          return hr_kube_explain (cmd, err);
+      return explain (cmd, err);
+    }
   const char *sub = cmd->n_args > 0 ? cmd->args[0] : NULL;
   const char *arg = cmd->n_args > 1 ? cmd->args[1] : NULL;
   if (sub && strcmp (sub, "check") == 0)

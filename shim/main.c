@@ -46,6 +46,8 @@ usage (FILE *out)
            "\n"
            "hardrun's own commands:\n"
            "  hardrun explain [--json] BUNDLE|CONFIG   what hardrun would change, without running\n"
+           "  hardrun explain --kubernetes [--json|--sarif] FILE...\n"
+           "                                           the same for Kubernetes manifests\n"
            "  hardrun policy check [FILE]              validate a policy and its profiles\n"
            "  hardrun policy show [PROFILE]            print the effective profile\n"
            "\n"

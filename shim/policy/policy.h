@@ -61,6 +61,7 @@ struct hr_policy_ctx
   const char *hook_path;              /* borrowed: hardrun-hook as hardrun adds it, or NULL */
   const char *hook_key;               /* borrowed: the audit sink key hardrun-hook is given, or NULL */
   bool cri;                           /* the invocation comes from containerd's CRI (harden.c) */
+  bool judge_only;                    /* explain: judge, but load nothing into the kernel */
 };
 
 /* One control at work: what it gets and where it reports. */
