@@ -2,15 +2,22 @@
  * and poststop hooks of every container it hardens; it reads the container
  * state from stdin and appends a lifecycle record to the audit trail.
  *
- *   hardrun-hook [--audit-file FILE] [--syslog] [--changed CONTROLS] poststart|poststop
+ *   hardrun-hook poststart|poststop KEY
+ *
+ * It takes no path and no free text from its argv: a spec can name it with
+ * any argv (when the hooks control is off). KEY, 16 hex digits, names the
+ * audit sink hardrun wrote into its state directory (shim/hooksink.h); the
+ * event is one of two words. Anything else is ignored, and a key that
+ * names no sink of hardrun's makes the hook write nothing.
  *
  * At poststart it also leaves a small watcher behind that waits for the
  * container's first process to end and records how it ended: the exit
  * status (read from /proc while the process is a zombie; "unknown" when
  * its parent reaped it first) and the seconds since start. When a
- * container hardrun changed (CONTROLS: the controls that changed it, comma
- * separated) ends with a failure within HINT_WINDOW seconds, that record
- * carries a hint naming the likely changes and "hardrun why ID".
+ * container hardrun changed (the sink's list of the controls that changed
+ * it, checked against the control names) ends with a failure within
+ * HINT_WINDOW seconds, that record carries a hint naming the likely
+ * changes and "hardrun why ID".
  *
  * It must never fail a container (runc kills a container whose poststart
  * hook fails), so it always exits 0, and it is quick: one read, one write,
@@ -31,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hooksink.h"
 #include "log.h"
 #include "json.h"
 
@@ -252,34 +260,29 @@ spawn_watcher (const struct sink *sink, const char *id, long pid, const char *ch
 int
 main (int argc, char **argv)
 {
-  struct sink sink = { 0 };
-  const char *event = NULL, *changed = NULL;
-  for (int i = 1; i < argc; i++)
-    {
-      if (strcmp (argv[i], "--audit-file") == 0 && i + 1 < argc)
-        sink.file = argv[++i];
-      else if (strcmp (argv[i], "--changed") == 0 && i + 1 < argc)
-        changed = argv[++i];
-      else if (strcmp (argv[i], "--syslog") == 0)
-        sink.use_syslog = 1;
-      else
-        event = argv[i];
-    }
-  if (changed && strlen (changed) >= MAX_CHANGED)
-    changed = NULL;
+  const char *event = NULL;
+  if (argc > 1 && (strcmp (argv[1], "poststart") == 0 || strcmp (argv[1], "poststop") == 0))
+    event = argv[1];
+  char *file = NULL, *changed = NULL;
+  bool use_syslog = false;
+  bool have_sink = event && argc == 3
+                   && hr_hook_sink_read (HARDRUN_STATE_DIR, argv[2], &file, &use_syslog, &changed) == 0;
+  struct sink sink = { .file = file, .use_syslog = use_syslog };
 
   static char buf[MAX_STATE];
   size_t len = 0;
   ssize_t n;
   while (len < sizeof buf && (n = read (STDIN_FILENO, buf + len, sizeof buf - len)) > 0)
     len += (size_t) n;
+  if (!have_sink)
+    return 0;                   /* the state was read: runc's write does not fail */
 
   struct hr_json *state = NULL;
   struct hr_error err = { 0 };
   if (len == 0 || hr_json_parse (buf, len, "state", &state, &err) < 0)
     state = NULL;
 
-  struct hr_json *rec = new_record (event ? event : "unknown");
+  struct hr_json *rec = new_record (event);
   if (rec == NULL)
     return 0;
   put (rec, "id", state, "id");
@@ -291,12 +294,14 @@ main (int argc, char **argv)
 
   const char *id = hr_json_string (hr_json_get (state, "id"));
   int64_t pid = 0;
-  if (event && strcmp (event, "poststart") == 0 && id && strlen (id) < 1024
+  if (strcmp (event, "poststart") == 0 && id && strlen (id) < 1024
       && hr_json_int_value (hr_json_get (state, "pid"), 1, INT32_MAX, &pid))
     {
       fflush (NULL);
       spawn_watcher (&sink, id, (long) pid, changed);
     }
   hr_json_free (state);
+  free (file);
+  free (changed);
   return 0;
 }

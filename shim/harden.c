@@ -6,6 +6,8 @@
 #include "record.h"
 #include "policy/exec.h"
 #include "audit.h"
+#include "hooksink.h"
+#include "invocation.h"
 #include "log.h"
 
 #include <errno.h>
@@ -103,6 +105,14 @@ hr_settings_select (struct hr_settings *s, const struct hr_cmdline *cmd, const s
 {
   const struct hr_profile *p = NULL;
   int r;
+  char why[256] = "";
+  s->note[0] = '\0';
+  s->cri = annotations && hr_invocation_cri (&s->policy, cmd->root, cmd->id, annotations, s->state_dir, why, sizeof why);
+  /* explain has no caller: it judges a spec as containerd's CRI would hand
+   * it over, so that the rules show what they would choose */
+  if (cmd->command == HR_CMD_HARDRUN_EXPLAIN)
+    s->cri = annotations != NULL;
+  hr_hook_sink_key (s->policy.audit_file, s->policy.audit_syslog, NULL, s->hook_key);
   if (recorded_profile && !cmd->profile && hr_policy_profile (&s->policy, recorded_profile))
     {
       /* an exec follows the profile its container was made with, unless
@@ -115,17 +125,18 @@ hr_settings_select (struct hr_settings *s, const struct hr_cmdline *cmd, const s
         }
     }
   else
-    r = hr_policy_select (&s->policy, cmd->profile, cmd->argv0, annotations, &p, s->rule, sizeof s->rule, err);
+    r = hr_policy_select_trusted (&s->policy, cmd->profile, cmd->argv0, annotations, s->cri, &p, s->rule,
+                                  sizeof s->rule, s->note, sizeof s->note, err);
+  if (r == 0 && s->note[0] && !s->cri && why[0])
+    {
+      size_t n = strlen (s->note);
+      snprintf (s->note + n, sizeof s->note - n, " (not containerd's CRI: %s)", why);
+    }
   if (r < 0)
     return r;
   hr_profile_release (&s->profile);
   r = hr_profile_copy (p, &s->profile, err);
-  if (r < 0)
-    return r;
-  /* hardrun's own hook is on the allowlist by construction */
-  if (s->hook_path && hr_strlist_add (&s->profile.hook_paths, s->hook_path) < 0)
-    return hr_error_set (err, ENOMEM, "out of memory");
-  return 0;
+  return r;
 }
 
 /* "user,rootfs,caps": the controls that changed the spec, for the hook's
@@ -136,13 +147,17 @@ changed_controls (const struct hr_report *rep, char *buf, size_t size)
   bool seen[HR_CTL_COUNT] = { false };
   size_t off = 0;
   buf[0] = '\0';
-  for (size_t i = 0; rep && i < rep->n && off < size; i++)
+  for (size_t i = 0; rep && i < rep->n; i++)
     {
       const struct hr_finding *f = &rep->items[i];
       if (f->action != HR_ACT_CHANGED || (unsigned) f->control >= HR_CTL_COUNT || seen[f->control])
         continue;
       seen[f->control] = true;
-      off += (size_t) snprintf (buf + off, size - off, "%s%s", off ? "," : "", hr_control_name (f->control));
+      /* a name that does not fit is left out whole */
+      const char *name = hr_control_name (f->control);
+      if (off + strlen (name) + 2 > size)
+        continue;
+      off += (size_t) snprintf (buf + off, size - off, "%s%s", off ? "," : "", name);
     }
 }
 
@@ -150,23 +165,35 @@ changed_controls (const struct hr_report *rep, char *buf, size_t size)
 static int
 inject_hook (const struct hr_settings *s, const struct hr_report *rep, struct hr_json *spec, struct hr_error *err)
 {
-  char changed[256];
-  changed_controls (rep, changed, sizeof changed);
   if (s->hook_path == NULL || s->profile.mode[HR_CTL_HOOKS] != HR_MODE_ENFORCE
       || (s->policy.audit_file == NULL && !s->policy.audit_syslog))
     return 0;
   static const char *const kinds[] = { "poststart", "poststop" };
+  /* the controls that changed the container go to the sink, not the argv */
+  char changed[HR_HOOK_CHANGED_MAX], key[HR_HOOK_KEY_LEN + 1];
+  changed_controls (rep, changed, sizeof changed);
+  hr_hook_sink_key (s->policy.audit_file, s->policy.audit_syslog, changed, key);
+  /* without its sink the hook could write nothing: leave it out (the
+   * decision is still recorded) */
+  struct hr_error sink_err = { 0 };
+  if (hr_hook_sink_write (s->state_dir, s->policy.audit_file, s->policy.audit_syslog, changed, &sink_err) < 0)
+    return 0;
   for (size_t k = 0; k < 2; k++)
     {
       struct hr_json *hooks = hr_json_ensure_object (spec, "hooks");
       struct hr_json *list = hooks ? hr_json_ensure_array (hooks, kinds[k]) : NULL;
       if (list == NULL)
         return hr_error_set (err, EINVAL, "\"hooks.%s\" is not an array", kinds[k]);
+      /* the entry of an earlier harden of this bundle (policy/hooks.c
+       * removed every other naming hardrun-hook): it keeps its key, whose
+       * list of changes is that first harden's */
       bool present = false;
       for (size_t i = 0; i < hr_json_len (list); i++)
         {
-          const char *p = hr_json_string (hr_json_get (hr_json_at (list, i), "path"));
-          present |= p && strcmp (p, s->hook_path) == 0;
+          const struct hr_json *h = hr_json_at (list, i);
+          const char *p = hr_json_string (hr_json_get (h, "path"));
+          const char *had = hr_json_string (hr_json_at (hr_json_get (h, "args"), 2));
+          present |= p && strcmp (p, s->hook_path) == 0 && hr_hook_key_same_sink (had, s->hook_key);
         }
       if (present)
         continue;
@@ -177,22 +204,11 @@ inject_hook (const struct hr_settings *s, const struct hr_report *rep, struct hr
         r = -ENOMEM;
       if (r == 0)
         r = hr_json_append (args, hr_json_new_string ("hardrun-hook"), NULL);
-      if (r == 0 && s->policy.audit_file)
-        {
-          r = hr_json_append (args, hr_json_new_string ("--audit-file"), NULL);
-          if (r == 0)
-            r = hr_json_append (args, hr_json_new_string (s->policy.audit_file), NULL);
-        }
-      if (r == 0 && s->policy.audit_syslog)
-        r = hr_json_append (args, hr_json_new_string ("--syslog"), NULL);
-      if (r == 0 && k == 0 && changed[0])
-        {
-          r = hr_json_append (args, hr_json_new_string ("--changed"), NULL);
-          if (r == 0)
-            r = hr_json_append (args, hr_json_new_string (changed), NULL);
-        }
+      /* no path, no free text: the event and the sink's key */
       if (r == 0)
         r = hr_json_append (args, hr_json_new_string (kinds[k]), NULL);
+      if (r == 0)
+        r = hr_json_append (args, hr_json_new_string (key), NULL);
       if (r == 0)
         r = hr_json_set (hook, "path", hr_json_new_string (s->hook_path), NULL);
       if (r == 0)
@@ -288,8 +304,19 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
     .seccomp_dir = seccomp_dir,
     .apparmor_dir = apparmor_dir,
     .state_dir = s->state_dir,
+    .hook_path = s->hook_path,
+    .hook_key = s->hook_key,
+    .cri = s->cri,
   };
   r = hr_policy_apply (&ctx, f.doc, ret_report, err);
+  if (r == 0 && s->note[0])
+    {
+      /* what the profile selection ignored or raised goes with the findings */
+      struct hr_apply sel = { .ctx = &ctx, .control = HR_CTL_ANNOTATIONS, .mode = HR_MODE_AUDIT, .report = ret_report };
+      hr_note (&sel, "annotations", "%s", s->note);
+      if (ret_report->oom)
+        r = hr_error_set (err, ENOMEM, "out of memory");
+    }
   if (r == 0 && !ret_report->refused)
     {
       /* the lifecycle hook is part of the rewrite */

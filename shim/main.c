@@ -15,6 +15,7 @@
 #include "policy/exec.h"
 #include "policyfile.h"
 #include "admin.h"
+#include "update.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -31,7 +32,8 @@ usage (FILE *out)
            "\n"
            "hardrun is used in place of runc. On create, run, restore and exec it\n"
            "hardens the container's spec, then executes the real runtime (runc or\n"
-           "crun) with the same arguments. Every other command passes through.\n"
+           "crun) with the same arguments. update may not lift a limit of the\n"
+           "container's profile. Every other command passes through.\n"
            "\n"
            "hardrun options (anywhere before COMMAND; never passed to the runtime):\n"
            "  --hardrun-profile NAME   hardening profile (default: restricted;\n"
@@ -44,6 +46,8 @@ usage (FILE *out)
            "\n"
            "hardrun's own commands:\n"
            "  hardrun explain [--json] BUNDLE|CONFIG   what hardrun would change, without running\n"
+           "  hardrun explain --kubernetes [--json|--sarif] FILE...\n"
+           "                                           the same for Kubernetes manifests\n"
            "  hardrun policy check [FILE]              validate a policy and its profiles\n"
            "  hardrun policy show [PROFILE]            print the effective profile\n"
            "  hardrun why [--json] ID                  what hardrun changed in a container, how it ended\n"
@@ -264,6 +268,25 @@ main (int argc, char **argv)
       if (r == 0)
         r = exec_runtime (&cmd, settings.policy.runtime, exec_argv.argv, &err);
       hr_exec_argv_release (&exec_argv);
+    }
+  else if (cmd.command == HR_CMD_UPDATE && !cmd.command_help)
+    {
+      /* An update may not lift a limit the container's profile holds. A
+       * command line runc would reject is refused, not passed on: crun
+       * reads some of them ("-r-", "--pids=-1") as updates. */
+      struct hr_report rep = { 0 };
+      if (cmd.usage_error)
+        r = hr_error_set (&err, EINVAL, "update: %s", cmd.usage_message);
+      else if (cmd.n_args != 1)
+        r = hr_error_set (&err, EINVAL, "\"update\" requires exactly 1 argument (the container ID), got %zu",
+                          cmd.n_args);
+      else
+        r = hr_settings_load (&cmd, &settings, &err);
+      if (r == 0)
+        r = hr_harden_update (&cmd, &settings, &rep, &err);
+      hr_report_release (&rep);
+      if (r == 0)
+        r = exec_runtime (&cmd, settings.policy.runtime, NULL, &err);
     }
   else if (cmd.command == HR_CMD_HARDRUN_EXPLAIN || cmd.command == HR_CMD_HARDRUN_POLICY
            || cmd.command == HR_CMD_HARDRUN_WHY)

@@ -128,18 +128,12 @@ user_namespace (const struct hr_json *spec, int64_t *ret_root_host_uid)
   return has;
 }
 
-/* The root filesystem's host directory (root.path, from the bundle). */
-static bool
-rootfs_dir (const struct hr_apply *a, const struct hr_json *spec, char *buf, size_t size)
+/* The root filesystem's host directory: root.path as hr_policy_apply
+ * resolved it (from the bundle when relative), or NULL. */
+static const char *
+rootfs_dir (const struct hr_apply *a)
 {
-  const char *root = hr_json_string (hr_json_get_path (spec, "root.path"));
-  if (root == NULL || *root == '\0')
-    return false;
-  if (root[0] == '/')
-    snprintf (buf, size, "%s", root);
-  else
-    snprintf (buf, size, "%s/%s", a->ctx->bundle_dir ? a->ctx->bundle_dir : ".", root);
-  return true;
+  return a->ctx->rootfs_host;
 }
 
 /* Whether the runtime can mount at S->dest, and how the image has it
@@ -151,8 +145,8 @@ rootfs_dir (const struct hr_apply *a, const struct hr_json *spec, char *buf, siz
 static bool
 scratch_fits (struct hr_apply *a, const struct hr_json *spec, struct scratch *s)
 {
-  char rootfs[PATH_MAX];
-  if (!rootfs_dir (a, spec, rootfs, sizeof rootfs))
+  const char *rootfs = rootfs_dir (a);
+  if (rootfs == NULL)
     return true;
   struct hr_host_entry e;
   struct hr_error lerr = { 0 };
@@ -184,9 +178,11 @@ scratch_fits (struct hr_apply *a, const struct hr_json *spec, struct scratch *s)
   return true;
 }
 
-/* The root filesystem is a host directory the container gets whole: the
- * same host paths are refused as for a bind mount source, judged by the
- * name as written and by where its symlinks lead (crun follows them). */
+/* The root filesystem is a host directory the container gets whole: it is
+ * judged as a bind source is, by the name as written and by what the
+ * kernel will find there (see host-path.c): it must exist, be reached
+ * through no procfs link, be no sensitive host directory by name or by
+ * what is mounted on it, and lie below no directory others could change. */
 static void
 check_root_path (struct hr_apply *a, const struct hr_json *spec)
 {
@@ -195,19 +191,35 @@ check_root_path (struct hr_apply *a, const struct hr_json *spec)
   if (path == NULL || *path == '\0')
     return;
   /* runc takes a relative root.path from the bundle directory. */
-  if (path[0] != '/')
-    snprintf (joined, sizeof joined, "%s/%s", a->ctx->bundle_dir ? a->ctx->bundle_dir : ".", path);
-  else
-    snprintf (joined, sizeof joined, "%s", path);
+  const char *bundle = a->ctx->bundle_host;
+  if (path[0] != '/' && bundle == NULL)
+    {
+      hr_refusal (a, "root.path", "relative root filesystem \"%s\" and a bundle directory that does not resolve",
+                  path);
+      return;
+    }
+  snprintf (joined, sizeof joined, "%s%s%s", path[0] == '/' ? "" : bundle, path[0] == '/' ? "" : "/", path);
   const char *why = NULL, *what = NULL;
-  if (joined[0] == '/' && hr_path_normalize (joined, norm, sizeof norm)
-      && (why = hr_host_path_why_sensitive (norm)) != NULL)
+  if (hr_path_normalize (joined, norm, sizeof norm) && (why = hr_host_path_why_sensitive (norm)) != NULL)
     what = norm;
-  cleanup_free char *resolved = why ? NULL : hr_host_realpath (joined);
-  if (resolved && (why = hr_host_path_why_sensitive (resolved)) != NULL)
-    what = resolved;
-  if (why)
+  struct hr_host_object o = { 0 };
+  struct hr_error e2 = { 0 };
+  int r = why ? 0 : hr_host_resolve (joined, &o, &e2);
+  if (r == -EXDEV)
+    hr_refusal (a, "root.path", "root filesystem \"%s\" is reached through a procfs link (%s)", norm, e2.msg);
+  else if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+    hr_refusal (a, "root.path", "root filesystem \"%s\" cannot be resolved: %s", norm, e2.msg);
+  else if (r == 0 && why == NULL)
+    why = hr_host_object_why_sensitive (&o, &what);
+  if (why && o.path && what == o.identity)
+    hr_refusal (a, "root.path", "root filesystem \"%s\": what is mounted there is the host's \"%s\": %s", norm, what,
+                why);
+  else if (why)
     hr_refusal (a, "root.path", "root filesystem \"%s\": %s", what, why);
+  else if (r == 0 && o.swappable && !hr_swappable_only_by_container (a, spec, &o))
+    hr_refusal (a, "root.path", "root filesystem \"%s\": %s, who could replace it with a symlink before the "
+                "runtime mounts it", o.path, o.swappable);
+  hr_host_object_release (&o);
 }
 
 /* Did the user control move the process off uid 0? Then it stands in for
@@ -315,8 +327,7 @@ hr_ctl_rootfs (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 
   /* A read-only root needs writable scratch space where programs expect
    * it, unless the engine or the user mounted something there already. */
-  char rootfs[PATH_MAX];
-  bool have_rootfs = rootfs_dir (a, spec, rootfs, sizeof rootfs);
+  const char *rootfs = rootfs_dir (a);
   bool took_root = user_moved_off_root (a->report);
   const struct hr_profile *p = a->ctx->profile;
   struct hr_json *mounts = hr_json_get (spec, "mounts");
@@ -348,7 +359,7 @@ hr_ctl_rootfs (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
         return hr_error_set (err, ENOMEM, "out of memory");
       if ((r = hr_json_insert (mounts, (size_t) at, m, err)) < 0)
         return r;
-      if (s.copyup && have_rootfs && (r = add_nested (a, mounts, (size_t) at + 1, rootfs, &s, took_root, err)) < 0)
+      if (s.copyup && rootfs && (r = add_nested (a, mounts, (size_t) at + 1, rootfs, &s, took_root, err)) < 0)
         return r;
     }
   return 0;
