@@ -37,4 +37,10 @@ int hr_runtime_exec (const char *path, char **argv, struct hr_error *err);
 int hr_runtime_capture (const char *path, char **argv, size_t max, char **ret, size_t *ret_len,
                         struct hr_error *err);
 
+/* Runs PATH with ARGV and the loop guard as a child that shares hardrun's
+ * standard streams, and waits for it. Returns its exit status (>= 0; 128 +
+ * the signal's number when a signal ended it) or negative errno. For the
+ * commands whose output hardrun follows with its own lines. */
+int hr_runtime_run (const char *path, char **argv, struct hr_error *err);
+
 #endif
