@@ -7,6 +7,8 @@
 #include "policy/exec.h"
 #include "audit.h"
 #include "log.h"
+#include "runtime.h"
+#include "procfd.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -353,6 +355,54 @@ merge_report (struct hr_report *to, struct hr_report *from, struct hr_error *err
   return 0;
 }
 
+/* exec --process /dev/fd/N: read once, held to the ceiling, and handed to
+ * the runtime at the same number (procfd.h). */
+static int
+harden_process_fd (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c, const char *path,
+                   struct hr_report *report, struct hr_error *err)
+{
+  int fd = hr_procfd_number (path);
+  char display[PATH_MAX + 32];
+  snprintf (display, sizeof display, "process file \"%s\"", path);
+  cleanup_free char *buf = NULL;
+  size_t len = 0;
+  int r = hr_procfd_read (fd, display, HR_JSON_MAX_BYTES, &buf, &len, err);
+  if (r < 0)
+    return r;
+  cleanup_json struct hr_json *doc = NULL;
+  if ((r = hr_json_parse (buf, len, display, &doc, err)) < 0 || (r = hr_process_validate (doc, display, err)) < 0)
+    return r;
+  if (hr_json_len (hr_json_get (doc, "args")) == 0)
+    return hr_error_set (err, EINVAL, "%s: \"args\": must not be empty", display);
+  r = hr_exec_apply_process (ctx, c, doc, report, err);
+  if (r < 0 || report->refused)
+    return r;
+  if (!report->changed)
+    return hr_procfd_handover (fd, buf, len, display, err);
+  cleanup_free char *out = NULL;
+  size_t out_len = 0;
+  r = hr_json_serialize (doc, false, &out, &out_len, err);
+  if (r == 0)
+    r = hr_procfd_handover (fd, out, out_len, display, err);
+  return r;
+}
+
+/* Whether the runtime that would run the exec knows container CMD->id. An
+ * exec into a container the runtime does not have passes through untouched,
+ * so that the caller sees the runtime's own error and exit status (runc:
+ * 255, "container does not exist") rather than hardrun's refusal of a
+ * container it did not create; its process file is not read either. When
+ * the runtime cannot be asked, the container is taken to exist. */
+static bool
+runtime_has (const struct hr_cmdline *cmd, const struct hr_settings *s)
+{
+  char path[PATH_MAX];
+  struct hr_error e = { 0 };
+  if (hr_runtime_find (cmd->runtime, s->policy.runtime, path, sizeof path, NULL, &e) < 0)
+    return true;
+  return hr_runtime_has_container (path, cmd->root, cmd->id, &e) != 0;
+}
+
 int
 hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_report *ret_report,
                 struct hr_exec_argv *ret_argv, struct hr_error *err)
@@ -367,6 +417,8 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
   int r = hr_record_load (s->state_dir, cmd->root, cmd->id, &record, err);
   if (r < 0)
     return r;
+  if (record == NULL && !runtime_has (cmd, s))
+    return 0;                   /* the runtime says so itself, as runc would */
   r = hr_settings_select (s, cmd, NULL, hr_json_string (hr_json_get (record, "profile")), err);
   if (r < 0)
     return r;
@@ -376,7 +428,9 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
   if (r < 0)
     return r;
 
-  if (cmd->process_file)
+  if (cmd->process_file && hr_procfd_number (cmd->process_file) >= 0)
+    r = harden_process_fd (&ctx, &c, cmd->process_file, ret_report, err);
+  else if (cmd->process_file)
     {
       struct hr_doc_file f;
       r = hr_process_file_load (cmd->process_file, &f, err);
