@@ -1028,9 +1028,14 @@ hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
                "kept", hr_seccomp_has_listener (cur) ? " (with its seccomp agent)" : "", file);
       return 0;
     }
-  if (!hr_violation (a, "linux.seccomp", "the container's own filter%s is combined with seccomp profile \"%s\" "
-                     "into one at least as strict as both%s%s", hr_seccomp_has_listener (cur) ? " (with its seccomp "
-                     "agent)" : "", file, stricter[0] ? "; stricter than both for some arguments of " : "", stricter))
+  const char *def = hr_json_string (hr_json_get (cur, "defaultAction"));
+  char what[96] = "";
+  if (def && (strcmp (def, "SCMP_ACT_ALLOW") == 0 || strcmp (def, "SCMP_ACT_LOG") == 0))
+    snprintf (what, sizeof what, " (default action %s)", def);
+  if (!hr_violation (a, "linux.seccomp", "the container's own filter%s%s is combined with seccomp profile \"%s\" "
+                     "into one at least as strict as both%s%s", what, hr_seccomp_has_listener (cur) ? " (with its "
+                     "seccomp agent)" : "", file, stricter[0] ? "; stricter than both for some arguments of " : "",
+                     stricter))
     return 0;
   struct hr_json *lnx = hr_json_get (spec, "linux");
   return hr_json_set (lnx, "seccomp", steal_pointer (&merged), err);

@@ -382,8 +382,18 @@ cmp_within (const struct cmp *p, const struct cmp *q)
     case C_PAT:
       if (p->kind == C_PAT)
         return (q->a & ~p->a) == 0 && (p->b & q->a) == q->b;
-      if (p->kind == C_RANGE && p->a == p->b)
-        return (p->a & q->a) == q->b;
+      if (p->kind == C_RANGE)
+        {
+          /* every value of the range shares the bits above the highest
+           * one where its ends differ; the mask must look at those alone */
+          uint64_t diff = p->a ^ p->b, low = 0;
+          while (diff)
+            {
+              low = (low << 1) | 1;
+              diff >>= 1;
+            }
+          return (q->a & low) == 0 && (p->a & q->a) == q->b;
+        }
       return false;
     case C_RANGE:
       if (p->kind == C_PAT)
