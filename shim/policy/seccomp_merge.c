@@ -682,27 +682,22 @@ hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const c
   bool kept = act_equal (&def, &w.def) && !drops_spec_allow (hr_json_get (own, "flags"));
 
   out = hr_json_new_object ();
-  struct hr_json *syscalls = hr_json_new_array ();
-  struct hr_json *arches = hr_json_new_array ();
-  if (out == NULL || syscalls == NULL || arches == NULL
-      || set_action (out, "defaultAction", "defaultErrnoRet", &def) < 0
-      || hr_json_set (out, "architectures", arches, NULL) < 0)
+  if (out == NULL || set_action (out, "defaultAction", "defaultErrnoRet", &def) < 0
+      || hr_json_set (out, "architectures", hr_json_new_array (), NULL) < 0
+      || hr_json_set (out, "syscalls", hr_json_new_array (), NULL) < 0)
     {
-      hr_json_free (syscalls);
       r = hr_error_set (err, ENOMEM, "out of memory");
       goto done;
     }
+  struct hr_json *arches = hr_json_get (out, "architectures");
+  struct hr_json *syscalls = hr_json_get (out, "syscalls");
   /* only what both filter: elsewhere one of them kills the call already */
-  for (size_t i = 0; i < h.narches; i++)
+  for (size_t i = 0; i < h.narches && r == 0; i++)
     if (arch_listed (&w, h.arches[i]) && hr_json_append (arches, hr_json_new_string (h.arches[i]), NULL) < 0)
       r = hr_error_set (err, ENOMEM, "out of memory");
+  if (r < 0)
+    goto done;
   kept = kept && hr_json_len (arches) == w.narches;
-  if (r < 0 || (r = hr_json_set (out, "syscalls", syscalls, err)) < 0)
-    {
-      if (r < 0 && hr_json_get (out, "syscalls") == NULL)
-        hr_json_free (syscalls);
-      goto done;
-    }
 
   qsort (entries, nentries, sizeof *entries, cmp_entry);
   for (size_t i = 0; i < nentries && r == 0;)
@@ -767,18 +762,16 @@ hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const c
               continue;
             }
           struct hr_json *rule = hr_json_new_object ();
-          struct hr_json *names = hr_json_new_array ();
-          if (rule == NULL || names == NULL || hr_json_append (names, hr_json_new_string (name), NULL) < 0
-              || hr_json_set (rule, "names", names, NULL) < 0)
+          if (rule == NULL || hr_json_set (rule, "names", hr_json_new_array (), NULL) < 0
+              || hr_json_append (hr_json_get (rule, "names"), hr_json_new_string (name), NULL) < 0
+              || set_action (rule, "action", "errnoRet", &pc->act) < 0
+              || hr_json_set (rule, "args", hr_json_copy (pc->region->args), NULL) < 0)
             {
-              hr_json_free (names);
               hr_json_free (rule);
               r = -ENOMEM;
               break;
             }
-          if (set_action (rule, "action", "errnoRet", &pc->act) < 0
-              || hr_json_set (rule, "args", hr_json_copy (pc->region->args), NULL) < 0
-              || hr_json_append (syscalls, rule, NULL) < 0)
+          if (hr_json_append (syscalls, rule, NULL) < 0)
             r = -ENOMEM;
         }
       if (r == -ENOMEM)
@@ -797,13 +790,18 @@ hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const c
   for (size_t g = 0; g < ngroups && r == 0; g++)
     {
       struct hr_json *rule = hr_json_new_object ();
-      if (rule == NULL || hr_json_set (rule, "names", groups[g].names, NULL) < 0)
+      if (rule == NULL)
+        {
+          r = -ENOMEM;
+          break;
+        }
+      struct hr_json *names = steal_pointer (&groups[g].names);
+      if (hr_json_set (rule, "names", names, NULL) < 0)
         {
           hr_json_free (rule);
           r = -ENOMEM;
           break;
         }
-      groups[g].names = NULL;
       if (set_action (rule, "action", "errnoRet", &groups[g].act) < 0 || hr_json_insert (syscalls, g, rule, NULL) < 0)
         r = -ENOMEM;
     }

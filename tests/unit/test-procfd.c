@@ -59,6 +59,8 @@ main (void)
   check_int (fcntl (p[0], F_GET_SEALS) & F_SEAL_WRITE, !=, 0);
   check_int (hr_procfd_read (p[0], "copy", 1 << 20, &buf, &len, &err), ==, 0);
   check_str (buf, "{\"args\":[\"id\"]}");
+  free (buf);
+  buf = NULL;
   check_int (hr_procfd_read (p[0], "copy again", 1 << 20, &buf, &len, &err) == 0 && len == 15, ==, 1);
   free (buf);
   buf = NULL;
