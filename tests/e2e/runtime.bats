@@ -126,8 +126,8 @@ run_exit_status() {
 	ln -s "$HARDRUN" "$dir/runc"
 	PATH="$dir:$PATH" run runc --version
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "hardrun version "* ]]
-	[[ "$output" == *"runc version"* ]]
+	[[ "${lines[0]}" == "runc version "* ]]
+	[[ "${lines[-1]}" == "hardrun "* ]]
 	# a copy rather than a link, too
 	rm "$dir/runc"
 	cp "$HARDRUN" "$dir/runc"
