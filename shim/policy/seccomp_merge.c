@@ -334,6 +334,20 @@ pat_max (const struct cmp *c)
   return c->b | ~c->a;
 }
 
+/* Every bit at or below the highest one set in DIFF: the bits in which the
+ * values of a range [lo, hi] may differ (DIFF = lo ^ hi). */
+static uint64_t
+low_bits (uint64_t diff)
+{
+  uint64_t low = 0;
+  while (diff)
+    {
+      low = (low << 1) | 1;
+      diff >>= 1;
+    }
+  return low;
+}
+
 /* No value satisfies both P and Q (on the same argument). */
 static bool
 cmp_disjoint (const struct cmp *p, const struct cmp *q)
@@ -353,8 +367,12 @@ cmp_disjoint (const struct cmp *p, const struct cmp *q)
         return ((p->b ^ q->b) & p->a & q->a) != 0;
       if (q->kind == C_NE)
         return p->a == UINT64_MAX && p->b == q->a;
-      /* a range: the pattern's smallest and largest values */
-      return pat_max (p) < q->a || pat_min (p) > q->b;
+      /* a range: beyond the pattern's smallest and largest values, or
+       * all of its values agree on the masked bits, and not as the
+       * pattern wants */
+      if (pat_max (p) < q->a || pat_min (p) > q->b)
+        return true;
+      return (p->a & low_bits (q->a ^ q->b)) == 0 && (q->a & p->a) != p->b;
     case C_NE:
       if (q->kind == C_NE)
         return false;
@@ -386,13 +404,7 @@ cmp_within (const struct cmp *p, const struct cmp *q)
         {
           /* every value of the range shares the bits above the highest
            * one where its ends differ; the mask must look at those alone */
-          uint64_t diff = p->a ^ p->b, low = 0;
-          while (diff)
-            {
-              low = (low << 1) | 1;
-              diff >>= 1;
-            }
-          return (q->a & low) == 0 && (p->a & q->a) == q->b;
+          return (q->a & low_bits (p->a ^ p->b)) == 0 && (p->a & q->a) == q->b;
         }
       return false;
     case C_RANGE:
@@ -481,6 +493,78 @@ set_add (struct act *out, size_t *n, size_t max, const struct act *a)
     out[(*n)++] = *a;
 }
 
+struct interval
+{
+  uint64_t lo, hi;
+};
+
+static int
+cmp_interval (const void *a, const void *b)
+{
+  const struct interval *x = a, *y = b;
+  return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* REGION lies within the union of OTHER's rules: for one argument, the
+ * rules comparing that argument alone (as ranges, points or "not equal")
+ * leave gaps, and each gap is disjoint from the region. */
+static bool
+covered_by_union (const struct rule *region, const struct side *other)
+{
+  struct interval iv[2 * MAX_RULES_PER_CALL];
+  for (unsigned k = 0; k < region->n; k++)
+    {
+      unsigned index = region->c[k].index;
+      size_t n = 0;
+      for (size_t j = 0; j < other->n; j++)
+        {
+          const struct rule *o = other->rules[j];
+          if (o->n != 1 || o->c[0].index != index)
+            continue;
+          const struct cmp *c = &o->c[0];
+          if (c->kind == C_RANGE)
+            iv[n++] = (struct interval) { c->a, c->b };
+          else if (c->kind == C_PAT && c->a == UINT64_MAX)
+            iv[n++] = (struct interval) { c->b, c->b };
+          else if (c->kind == C_NE)
+            {
+              if (c->a > 0)
+                iv[n++] = (struct interval) { 0, c->a - 1 };
+              if (c->a < UINT64_MAX)
+                iv[n++] = (struct interval) { c->a + 1, UINT64_MAX };
+            }
+        }
+      if (n == 0)
+        continue;
+      qsort (iv, n, sizeof *iv, cmp_interval);
+      /* walk the gaps of the union */
+      bool all_disjoint = true, done = false;
+      uint64_t next = 0;        /* the smallest value not yet covered */
+      for (size_t i = 0; i <= n && all_disjoint && !done; i++)
+        {
+          uint64_t lo = i < n ? iv[i].lo : UINT64_MAX;
+          bool last = i == n;
+          if (last || lo > next)
+            {
+              struct cmp gap = { index, C_RANGE, next, last ? UINT64_MAX : lo - 1 };
+              bool disjoint = false;
+              for (unsigned m = 0; m < region->n && !disjoint; m++)
+                disjoint = region->c[m].index == index && cmp_disjoint (&region->c[m], &gap);
+              all_disjoint = disjoint;
+            }
+          if (last)
+            break;
+          if (iv[i].hi == UINT64_MAX)
+            done = true;
+          else if (iv[i].hi + 1 > next)
+            next = iv[i].hi + 1;
+        }
+      if (all_disjoint)
+        return true;
+    }
+  return false;
+}
+
 /* The decisions OTHER may take over REGION (NULL: the whole call; REST:
  * where none of SRC's rules applies). An over-approximation. */
 static size_t
@@ -503,6 +587,8 @@ outcomes (const struct side *other, const struct rule *region, const struct side
       if (o->n == 0 || (region && rule_within (region, o)))
         covered = true;
     }
+  if (!covered && region && covered_by_union (region, other))
+    covered = true;
   if (!covered)
     set_add (out, &n, max, &other->f->def);
   return n;

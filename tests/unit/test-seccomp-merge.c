@@ -163,6 +163,15 @@ static const struct merge_case cases[] = {
     COMBINED, NULL,
     { { "ptrace", 0, "SCMP_ACT_ERRNO", 0 }, { "read", 0, "SCMP_ACT_ALLOW", 0 }, { "socket", 2, "SCMP_ACT_ALLOW", 0 },
       { "socket", 13, "SCMP_ACT_ERRNO", 1 }, { "write", 0, "SCMP_ACT_ERRNO", 1 } } },
+  { "Docker's current socket rules (< 38, 39, > 40, compared on 64 bits) combine exactly with hardrun's masks",
+    "{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':1,'syscalls':[{'names':['read'],'action':'SCMP_ACT_ALLOW'},"
+    "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':38,'op':'SCMP_CMP_LT'}]},"
+    "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':39,'op':'SCMP_CMP_EQ'}]},"
+    "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':40,'op':'SCMP_CMP_GT'}]}]}",
+    COMBINED, NULL,
+    { { "socket", 2, "SCMP_ACT_ALLOW", 0 }, { "socket", 38, "SCMP_ACT_ERRNO", 1 }, { "socket", 40, "SCMP_ACT_ERRNO", 1 },
+      { "socket", (UINT64_C (1) << 32) + 40, "SCMP_ACT_ERRNO", 1 }, { "socket", 46, "SCMP_ACT_ERRNO", 0 },
+      { "socket", 41, "SCMP_ACT_ALLOW", 0 } } },
   { "a seccomp agent: notify where hardrun allows, hardrun's denial where it denies, listener kept",
     "{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/agent.sock','listenerMetadata':'bar',"
     "'syscalls':[{'names':['mkdir','mount'],'action':'SCMP_ACT_NOTIFY'}]}",
@@ -211,7 +220,8 @@ parse_quoted (const char *text)
   return v;
 }
 
-static const uint64_t grid[] = { 0, 1, 2, 3, 11, 12, 13, 16, 31, 32, 36, 38, 39, 40, 41, 45, 46,
+static const uint64_t grid[] = { 0, 1, 2, 3, 11, 12, 13, 16, 31, 32, 36, 37, 38, 39, 40, 41, 45, 46, 47, 100,
+                                 (UINT64_C (1) << 32) + 3, (UINT64_C (1) << 32) + 38, UINT64_MAX - 1,
                                  0x20000, 0x10000000, 0x7E020000, (UINT64_C (1) << 32) + 40, UINT64_MAX };
 
 /* Every call either filter names (and one neither does), over the grid. */
