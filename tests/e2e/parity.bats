@@ -16,7 +16,7 @@ setup() {
 	require_runtime runc
 	RUNC=$(command -v runc)
 	ROOT=$(runtime_root runc)
-	LOG="$BATS_TEST_TMPDIR/log.json"
+	export LOG="$BATS_TEST_TMPDIR/log.json"
 }
 
 teardown() {

@@ -106,8 +106,7 @@ agent_profile() {
 	[ -x "$agent" ] || skip "the seccomp agent was not built"
 	"$agent" "$sock" "$log" &
 	AGENT_PID=$!
-	local i
-	for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 	[ -S "$sock" ] || { echo "the agent did not start"; return 1; }
 	make_bundle "$b" 'mkdir /tmp/d && test ! -e /tmp/d && echo notified; unshare -U true; echo "unshare=$?"'
 	own_filter "$b" "$(jq -cn --arg s "$sock" '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: $s,
