@@ -785,7 +785,8 @@ hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const c
     goto done;
   kept = kept && hr_json_len (arches) == w.narches;
 
-  qsort (entries, nentries, sizeof *entries, cmp_entry);
+  if (nentries > 0)
+    qsort (entries, nentries, sizeof *entries, cmp_entry);
   for (size_t i = 0; i < nentries && r == 0;)
     {
       const char *name = entries[i].name;
