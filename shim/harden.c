@@ -470,24 +470,35 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
 {
   char seccomp_dir[PATH_MAX], apparmor_dir[PATH_MAX];
   struct hr_policy_ctx ctx;
+  struct hr_ceiling c;
   memset (ret_argv, 0, sizeof *ret_argv);
   if (!hr_record_id_valid (cmd->id))
-    return hr_error_set (err, EINVAL, "exec: container ID \"%s\" is not valid", cmd->id ? cmd->id : "");
+    {
+      hr_error_set (err, EINVAL, "exec: container ID \"%s\" is not valid", cmd->id ? cmd->id : "");
+      audit_decision (cmd, s, NULL, NULL, NULL, err->msg, false);
+      return -EINVAL;
+    }
 
   cleanup_json struct hr_json *record = NULL;
   int r = hr_record_load (s->state_dir, cmd->root, cmd->id, &record, err);
   if (r < 0)
-    return r;
+    {
+      audit_decision (cmd, s, NULL, NULL, NULL, err->msg, false);
+      return r;
+    }
   if (record == NULL && !runtime_has (cmd, s))
     return 0;                   /* the runtime says so itself, as runc would */
   r = hr_settings_select (s, cmd, NULL, hr_json_string (hr_json_get (record, "profile")), err);
+  if (r == 0)
+    {
+      fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
+      r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);
+    }
   if (r < 0)
-    return r;
-  fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
-  struct hr_ceiling c;
-  r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);
-  if (r < 0)
-    return r;
+    {
+      audit_decision (cmd, s, NULL, NULL, NULL, err->msg, false);
+      return r;
+    }
 
   bool unchecked = false;
   struct hr_error why_unchecked = { 0 };
