@@ -25,6 +25,9 @@
  * default is stricter than hardrun's), the result is stricter than both,
  * never looser.
  *
+ * A rule that compares one argument twice is read by runc as OR and by
+ * crun as AND: it is never used to cut regions, and it counts everywhere.
+ *
  * Rules whose action equals their filter's default are skipped, as runc
  * skips them. Overlapping rules of one source must rank the same, so that
  * whichever of them libseccomp picks, the combination ranks the same. */
@@ -99,6 +102,8 @@ struct rule
   unsigned n;
   struct cmp c[HR_SECCOMP_MAX_ARGS];
   const struct hr_json *args;   /* borrowed, NULL when unconditional */
+  bool twice;                   /* compares one argument twice: runc reads
+                                 * that as OR, crun as AND */
 };
 
 struct entry
@@ -289,6 +294,9 @@ read_filter (const struct hr_json *oci, bool own, const char *native, const char
             return r;
         }
       out->args = out->n ? args : NULL;
+      for (unsigned a = 0; a < out->n; a++)
+        for (unsigned b = 0; b < a; b++)
+          out->twice |= out->c[a].index == out->c[b].index;
       const struct hr_json *names = hr_json_get (rule, "names");
       if (names && names->type != HR_JSON_NULL && !hr_json_is_array (names))
         return hr_error_set (err, EINVAL, "%s.names: expected an array", at);
@@ -577,14 +585,16 @@ outcomes (const struct side *other, const struct rule *region, const struct side
     {
       const struct rule *o = other->rules[j];
       bool counts = true;
-      if (region)
+      if (o->twice)
+        ;                       /* its region is not known: it may apply anywhere */
+      else if (region)
         counts = !rule_disjoint (region, o);
       else if (rest_of)
         for (size_t i = 0; i < rest_of->n && counts; i++)
-          counts = !rule_within (o, rest_of->rules[i]);
+          counts = rest_of->rules[i]->twice || !rule_within (o, rest_of->rules[i]);
       if (counts)
         set_add (out, &n, max, &o->act);
-      if (o->n == 0 || (region && rule_within (region, o)))
+      if (o->n == 0 || (region && !o->twice && rule_within (region, o)))
         covered = true;
     }
   if (!covered && region && covered_by_union (region, other))
@@ -643,9 +653,13 @@ from_source (const struct side *src, const struct side *other, const struct act 
       return true;
     }
   for (size_t i = 0; i < src->n; i++)
-    for (size_t j = 0; j < i; j++)
-      if (src->rules[i]->act.rank != src->rules[j]->act.rank && !rule_disjoint (src->rules[i], src->rules[j]))
+    {
+      if (src->rules[i]->twice)
         return false;
+      for (size_t j = 0; j < i; j++)
+        if (src->rules[i]->act.rank != src->rules[j]->act.rank && !rule_disjoint (src->rules[i], src->rules[j]))
+          return false;
+    }
   for (size_t i = 0; i < src->n; i++)
     {
       size_t n = outcomes (other, src->rules[i], NULL, o, HR_ARRAY_SIZE (o));

@@ -194,6 +194,10 @@ static const struct merge_case cases[] = {
     "'syscalls':[{'names':['read'],'action':'SCMP_ACT_ALLOW'}]}",
     COMBINED, NULL, { { "read", 0, "SCMP_ACT_ALLOW", 0 }, { "write", 0, "SCMP_ACT_ERRNO", 1 } },
     "flags", "SECCOMP_FILTER_FLAG_SPEC_ALLOW" },
+  { "a rule comparing one argument twice (OR to runc, AND to crun) is never used to cut regions",
+    "{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['personality'],'action':'SCMP_ACT_ERRNO',"
+    "'args':[{'index':0,'value':1,'op':'SCMP_CMP_GE'},{'index':0,'value':5,'op':'SCMP_CMP_LE'}]}]}",
+    REFUSED, "\"personality\"", { { NULL, 0, NULL, 0 } } },
   { "an unknown action is malformed",
     "{'defaultAction':'SCMP_ACT_BOGUS'}", MALFORMED, "unknown action", { { NULL, 0, NULL, 0 } } },
   { "a non-numeric errno is malformed",
