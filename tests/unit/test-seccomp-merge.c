@@ -313,6 +313,10 @@ main (void)
           else
             check_str (stricter, "");
           check_semantics (c->what, ours, own, got, stricter);
+          /* libseccomp takes it as runc would: no conflicting rules */
+          struct hr_error check_err = { 0 };
+          ok (hr_seccomp_check (got, &check_err) == 0, "%s: libseccomp compiles the result%s%s", c->what,
+              check_err.msg[0] ? ": " : "", check_err.msg);
           for (size_t k = 0; k < HR_ARRAY_SIZE (c->calls) && c->calls[k].name; k++)
             {
               uint64_t e;
