@@ -18,9 +18,9 @@
  * provably disjoint from the region, its default counts unless one of its
  * rules provably covers the region. When the combination ranks the same for
  * every possible decision, the region gets that action: exact. Otherwise
- * the other side is tried as the source, and if neither decides it, the
- * call cannot be combined exactly and the caller refuses it, naming the
- * call. The rest of a call's argument space gets the combined default
+ * the other side is tried as the source, then every pair of rules of the
+ * two sides (from_pairs), and if none decides it, the call cannot be
+ * combined exactly and the caller refuses it, naming the call. The rest of a call's argument space gets the combined default
  * action; where that ranks higher than the exact answer (a workload whose
  * default is stricter than hardrun's), the result is stricter than both,
  * never looser.
@@ -479,6 +479,7 @@ struct side
 struct piece
 {
   const struct rule *region;    /* NULL: the whole call */
+  const struct rule *also;      /* and this rule's condition too, or NULL */
   struct act act;
 };
 
@@ -599,8 +600,21 @@ outcomes (const struct side *other, const struct rule *region, const struct side
     }
   if (!covered && region && covered_by_union (region, other))
     covered = true;
-  if (!covered)
-    set_add (out, &n, max, &other->f->def);
+  if (!covered && n < max)
+    {
+      /* first: on a tie of errnos, the default's is the one that holds
+       * for most of the region */
+      memmove (out + 1, out, n * sizeof *out);
+      out[0] = other->f->def;
+      n++;
+      for (size_t i = 1; i < n; i++)
+        if (act_equal (&out[i], &out[0]) && out[i].own == out[0].own)
+          {
+            memmove (out + i, out + i + 1, (n - i - 1) * sizeof *out);
+            n--;
+            break;
+          }
+    }
   return n;
 }
 
@@ -645,7 +659,7 @@ from_source (const struct side *src, const struct side *other, const struct act 
         if (!act_equal (&src->rules[i]->act, a))
           return false;
       size_t n = outcomes (other, NULL, NULL, o, HR_ARRAY_SIZE (o));
-      struct piece p = { NULL, { 0 } };
+      struct piece p = { NULL, NULL, { 0 } };
       if (!combine (a, o, n, &p.act))
         return false;
       ret->kept = ret->kept && act_equal (&p.act, a);
@@ -663,7 +677,7 @@ from_source (const struct side *src, const struct side *other, const struct act 
   for (size_t i = 0; i < src->n; i++)
     {
       size_t n = outcomes (other, src->rules[i], NULL, o, HR_ARRAY_SIZE (o));
-      struct piece p = { src->rules[i], { 0 } };
+      struct piece p = { src->rules[i], NULL, { 0 } };
       if (!combine (&src->rules[i]->act, o, n, &p.act))
         return false;
       ret->kept = ret->kept && act_equal (&p.act, &src->rules[i]->act);
@@ -675,6 +689,56 @@ from_source (const struct side *src, const struct side *other, const struct act 
   if (!combine (&src->f->def, o, n, &rest) || rest.rank > def->rank)
     return false;
   ret->stricter = rest.rank < def->rank;
+  return true;
+}
+
+/* Both sides cut the call by conditions on different arguments (say
+ * hardrun's on the socket family, the workload's on the protocol): the
+ * result takes every pair of rules that may both apply, with the
+ * conditions of both (a rule's comparisons all hold together) and the
+ * combination of their actions. Where only one side's rule applies, or
+ * none, the call falls to the result's default: that is exact only when
+ * each rule combined with the other side's default ranks as the result's
+ * default does, which is required. */
+static bool
+from_pairs (const struct side *a, const struct side *b, const struct act *def, struct call *ret)
+{
+  ret->n = 0;
+  ret->stricter = false;
+  ret->kept = false;
+  const struct side *sides[] = { a, b };
+  for (size_t k = 0; k < 2; k++)
+    {
+      const struct side *s = sides[k], *o = sides[1 - k];
+      if (!s->conditional || s->unconditional)
+        return false;
+      for (size_t i = 0; i < s->n; i++)
+        {
+          struct act c;
+          if (s->rules[i]->twice || !combine (&s->rules[i]->act, &o->f->def, 1, &c) || c.rank != def->rank)
+            return false;
+          for (size_t j = 0; j < i; j++)
+            if (s->rules[i]->act.rank != s->rules[j]->act.rank && !rule_disjoint (s->rules[i], s->rules[j]))
+              return false;
+        }
+    }
+  for (size_t i = 0; i < a->n; i++)
+    for (size_t j = 0; j < b->n; j++)
+      {
+        const struct rule *x = a->rules[i], *y = b->rules[j];
+        if (rule_disjoint (x, y))
+          continue;
+        /* one argument compared on both sides would be compared twice */
+        for (unsigned p = 0; p < x->n; p++)
+          for (unsigned q = 0; q < y->n; q++)
+            if (x->c[p].index == y->c[q].index)
+              return false;
+        if (ret->n == MAX_RULES_PER_CALL)
+          return false;
+        struct piece pc = { x, y, { 0 } };
+        combine (&x->act, &y->act, 1, &pc.act);
+        ret->pieces[ret->n++] = pc;
+      }
   return true;
 }
 
@@ -727,6 +791,16 @@ add_unconditional (struct group **groups, size_t *n, const struct act *a, const 
       (*n)++;
     }
   return hr_json_append ((*groups)[i].names, hr_json_new_string (name), NULL);
+}
+
+/* Appends copies of the comparisons in FROM to the array TO. */
+static int
+append_args (struct hr_json *to, const struct hr_json *from)
+{
+  for (size_t i = 0; i < hr_json_len (from); i++)
+    if (hr_json_append (to, hr_json_copy (hr_json_at (from, i)), NULL) < 0)
+      return -ENOMEM;
+  return 0;
 }
 
 static bool
@@ -838,6 +912,15 @@ hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const c
               found = true;
             }
         }
+      if (!found || call->stricter)
+        {
+          /* conditions on different arguments: every pair of rules */
+          if (from_pairs (&ws, &hs, &def, alt))
+            {
+              memcpy (call, alt, sizeof *call);
+              found = true;
+            }
+        }
       if (!found)
         {
           r = hr_error_set (err, EDOM, "the container's own filter and hardrun's decide \"%s\" under argument "
@@ -866,7 +949,8 @@ hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const c
           if (rule == NULL || hr_json_set (rule, "names", hr_json_new_array (), NULL) < 0
               || hr_json_append (hr_json_get (rule, "names"), hr_json_new_string (name), NULL) < 0
               || set_action (rule, "action", "errnoRet", &pc->act) < 0
-              || hr_json_set (rule, "args", hr_json_copy (pc->region->args), NULL) < 0)
+              || hr_json_set (rule, "args", hr_json_copy (pc->region->args), NULL) < 0
+              || (pc->also && append_args (hr_json_get (rule, "args"), pc->also->args) < 0))
             {
               hr_json_free (rule);
               r = -ENOMEM;

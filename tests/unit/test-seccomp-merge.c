@@ -172,6 +172,14 @@ static const struct merge_case cases[] = {
     { { "socket", 2, "SCMP_ACT_ALLOW", 0 }, { "socket", 38, "SCMP_ACT_ERRNO", 1 }, { "socket", 40, "SCMP_ACT_ERRNO", 1 },
       { "socket", (UINT64_C (1) << 32) + 40, "SCMP_ACT_ERRNO", 1 }, { "socket", 46, "SCMP_ACT_ERRNO", 0 },
       { "socket", 41, "SCMP_ACT_ALLOW", 0 } } },
+  { "runc's ENOSYS test: socket cut by protocol (argument 2) and by family (argument 0): every pair of rules",
+    "{'defaultAction':'SCMP_ACT_ERRNO','syscalls':[{'names':['read','write'],'action':'SCMP_ACT_ALLOW'},"
+    "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':2,'value':3840,'valueTwo':0,"
+    "'op':'SCMP_CMP_MASKED_EQ'}]}]}",
+    COMBINED, NULL,
+    { { "socket", 1, "SCMP_ACT_ALLOW", 0 }, { "socket", 38, "SCMP_ACT_ERRNO", 1 }, { "socket", 40, "SCMP_ACT_ERRNO", 1 },
+      { "socket", 46, "SCMP_ACT_ERRNO", 0 }, { "write", 0, "SCMP_ACT_ALLOW", 0 } },
+    "syscalls" },
   { "a seccomp agent: notify where hardrun allows, hardrun's denial where it denies, listener kept",
     "{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/agent.sock','listenerMetadata':'bar',"
     "'syscalls':[{'names':['mkdir','mount'],'action':'SCMP_ACT_NOTIFY'}]}",
