@@ -1022,6 +1022,17 @@ hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
         *err = e;
       return r;
     }
+  /* With the 32-bit ABIs, libseccomp folds socket's rules into
+   * socketcall's and may find them in conflict there: check what runc
+   * would load, rather than let it fail later with less to say. */
+  if (merged && hr_json_len (hr_json_get (merged, "architectures")) > 1
+      && (r = hr_seccomp_check (merged, &e)) < 0)
+    {
+      hr_refusal (a, "linux.seccomp", "the combination of the container's own filter with seccomp profile \"%s\" "
+                  "does not compile for its architectures: %s; hardrun does not replace the filter with a looser one",
+                  file, e.msg);
+      return 0;
+    }
   if (merged == NULL)
     {
       hr_note (a, "linux.seccomp", "the container's own filter%s is at least as strict as seccomp profile \"%s\"; "

@@ -153,3 +153,16 @@ agent_profile() {
 	grep -q 'cannot compute exactly' "$LOG"
 	cmp "$b/config.json" "$BATS_TEST_TMPDIR/before.json"
 }
+
+@test "a combination libseccomp would refuse for the 32-bit ABIs is refused by hardrun first, saying why" {
+	local b="$BATS_TEST_TMPDIR/bundle"
+	require_runtime runc
+	make_bundle "$b" true
+	# baseline filters the 32-bit ABIs too; there socket's rules fold into
+	# socketcall's, which this filter does not allow
+	own_filter "$b" '{"defaultAction":"SCMP_ACT_KILL_PROCESS","architectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"],
+		"syscalls":[{"names":["socket","read"],"action":"SCMP_ACT_ALLOW"}]}'
+	run hr runc --hardrun-profile baseline run --bundle "$b" folds
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"does not compile for its architectures"*'"socket"'* ]]
+}
