@@ -479,8 +479,9 @@ struct side
 struct piece
 {
   const struct rule *region;    /* NULL: the whole call */
-  const struct rule *also;      /* and this rule's condition too, or NULL */
   struct act act;
+  unsigned n;                   /* > 0: the comparisons are these, not REGION's */
+  struct cmp c[HR_SECCOMP_MAX_ARGS];
 };
 
 struct call
@@ -659,7 +660,7 @@ from_source (const struct side *src, const struct side *other, const struct act 
         if (!act_equal (&src->rules[i]->act, a))
           return false;
       size_t n = outcomes (other, NULL, NULL, o, HR_ARRAY_SIZE (o));
-      struct piece p = { NULL, NULL, { 0 } };
+      struct piece p = { .region = NULL };
       if (!combine (a, o, n, &p.act))
         return false;
       ret->kept = ret->kept && act_equal (&p.act, a);
@@ -677,7 +678,7 @@ from_source (const struct side *src, const struct side *other, const struct act 
   for (size_t i = 0; i < src->n; i++)
     {
       size_t n = outcomes (other, src->rules[i], NULL, o, HR_ARRAY_SIZE (o));
-      struct piece p = { src->rules[i], NULL, { 0 } };
+      struct piece p = { .region = src->rules[i] };
       if (!combine (&src->rules[i]->act, o, n, &p.act))
         return false;
       ret->kept = ret->kept && act_equal (&p.act, &src->rules[i]->act);
@@ -689,6 +690,95 @@ from_source (const struct side *src, const struct side *other, const struct act 
   if (!combine (&src->f->def, o, n, &rest) || rest.rank > def->rank)
     return false;
   ret->stricter = rest.rank < def->rank;
+  return true;
+}
+
+/* A comparison as runc takes one (no ranges bounded on both sides). */
+static bool
+single_op (const struct cmp *c)
+{
+  return c->kind != C_RANGE || c->a == 0 || c->b == UINT64_MAX;
+}
+
+/* Adds to RET the pieces for X and Y both applying, with action ACT: the
+ * comparisons of both, where one argument compared on both sides is
+ * compared once (the narrower comparison, or, for a pattern less one
+ * value, the disjoint patterns that make it up). False when that cannot
+ * be written. */
+static bool
+add_pair (const struct rule *x, const struct rule *y, const struct act *act, struct call *ret)
+{
+  struct piece pc = { .region = x, .act = *act };
+  const struct cmp *split = NULL;       /* a pattern less a value */
+  uint64_t point = 0;
+  unsigned split_at = 0;
+  for (unsigned p = 0; p < x->n; p++)
+    {
+      const struct cmp *c = &x->c[p];
+      for (unsigned q = 0; q < y->n; q++)
+        if (y->c[q].index == c->index)
+          {
+            const struct cmp *d = &y->c[q];
+            if (cmp_within (d, c))
+              c = d;
+            else if (cmp_within (c, d))
+              ;
+            else if (split == NULL && c->kind == C_PAT && d->kind == C_NE)
+              {
+                split = c;
+                point = d->a;
+              }
+            else if (split == NULL && d->kind == C_PAT && c->kind == C_NE)
+              {
+                split = d;
+                point = c->a;
+                c = d;
+              }
+            else
+              return false;
+          }
+      if (!single_op (c))
+        return false;
+      if (split && c == split)
+        split_at = pc.n;
+      pc.c[pc.n++] = *c;
+    }
+  for (unsigned q = 0; q < y->n; q++)
+    {
+      bool shared = false;
+      for (unsigned p = 0; p < x->n; p++)
+        shared |= x->c[p].index == y->c[q].index;
+      if (shared)
+        continue;
+      if (pc.n == HR_SECCOMP_MAX_ARGS || !single_op (&y->c[q]))
+        return false;
+      pc.c[pc.n++] = y->c[q];
+    }
+  if (split == NULL)
+    {
+      if (ret->n == MAX_RULES_PER_CALL)
+        return false;
+      ret->pieces[ret->n++] = pc;
+      return true;
+    }
+  /* the pattern (mask M, value V) less POINT, which it holds: one
+   * pattern per free bit B, agreeing with POINT on the free bits above B
+   * and differing from it at B */
+  uint64_t m = split->a, v = split->b, above = 0;
+  for (int b = 63; b >= 0; b--)
+    {
+      uint64_t bit = UINT64_C (1) << b;
+      if (m & bit)
+        continue;
+      if (ret->n == MAX_RULES_PER_CALL)
+        return false;
+      struct piece one = pc;
+      one.c[split_at].kind = C_PAT;
+      one.c[split_at].a = m | above | bit;
+      one.c[split_at].b = v | (point & above) | (~point & bit);
+      ret->pieces[ret->n++] = one;
+      above |= bit;
+    }
   return true;
 }
 
@@ -728,16 +818,10 @@ from_pairs (const struct side *a, const struct side *b, const struct act *def, s
         const struct rule *x = a->rules[i], *y = b->rules[j];
         if (rule_disjoint (x, y))
           continue;
-        /* one argument compared on both sides would be compared twice */
-        for (unsigned p = 0; p < x->n; p++)
-          for (unsigned q = 0; q < y->n; q++)
-            if (x->c[p].index == y->c[q].index)
-              return false;
-        if (ret->n == MAX_RULES_PER_CALL)
+        struct act act;
+        combine (&x->act, &y->act, 1, &act);
+        if (!add_pair (x, y, &act, ret))
           return false;
-        struct piece pc = { x, y, { 0 } };
-        combine (&x->act, &y->act, 1, &pc.act);
-        ret->pieces[ret->n++] = pc;
       }
   return true;
 }
@@ -793,14 +877,55 @@ add_unconditional (struct group **groups, size_t *n, const struct act *a, const 
   return hr_json_append ((*groups)[i].names, hr_json_new_string (name), NULL);
 }
 
-/* Appends copies of the comparisons in FROM to the array TO. */
-static int
-append_args (struct hr_json *to, const struct hr_json *from)
+/* The OCI args of a piece's explicit comparisons (new, owned; NULL when
+ * out of memory). */
+static struct hr_json *
+args_of (const struct piece *pc)
 {
-  for (size_t i = 0; i < hr_json_len (from); i++)
-    if (hr_json_append (to, hr_json_copy (hr_json_at (from, i)), NULL) < 0)
-      return -ENOMEM;
-  return 0;
+  struct hr_json *args = hr_json_new_array ();
+  for (unsigned i = 0; args && i < pc->n; i++)
+    {
+      const struct cmp *c = &pc->c[i];
+      const char *op;
+      uint64_t value, two = 0;
+      switch (c->kind)
+        {
+        case C_PAT:
+          op = c->a == UINT64_MAX ? "SCMP_CMP_EQ" : "SCMP_CMP_MASKED_EQ";
+          value = c->a == UINT64_MAX ? c->b : c->a;
+          two = c->a == UINT64_MAX ? 0 : c->b;
+          break;
+        case C_NE:
+          op = "SCMP_CMP_NE";
+          value = c->a;
+          break;
+        case C_RANGE:
+          op = c->a == 0 ? "SCMP_CMP_LE" : "SCMP_CMP_GE";
+          value = c->a == 0 ? c->b : c->a;
+          break;
+        default:               /* nothing: a mask bit that must be both */
+          op = "SCMP_CMP_MASKED_EQ";
+          value = 0;
+          two = 1;
+          break;
+        }
+      struct hr_json *arg = hr_json_new_object ();
+      if (arg == NULL || hr_json_set (arg, "index", hr_json_new_u64 (c->index), NULL) < 0
+          || hr_json_set (arg, "value", hr_json_new_u64 (value), NULL) < 0
+          || hr_json_set (arg, "valueTwo", hr_json_new_u64 (two), NULL) < 0
+          || hr_json_set (arg, "op", hr_json_new_string (op), NULL) < 0)
+        {
+          hr_json_free (arg);
+          hr_json_free (args);
+          return NULL;
+        }
+      if (hr_json_append (args, arg, NULL) < 0)
+        {
+          hr_json_free (args);
+          return NULL;
+        }
+    }
+  return args;
 }
 
 static bool
@@ -884,8 +1009,13 @@ hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const c
         {
           struct side *s = entries[j].own ? &ws : &hs;
           const struct rule *rule = &(entries[j].own ? &w : &h)->rules[entries[j].rule];
-          if (s->n > 0 && s->rules[s->n - 1] == rule)
-            continue;           /* a name listed twice in one rule */
+          bool seen = false;    /* a name listed twice, or a rule repeated */
+          for (size_t k = 0; k < s->n && !seen; k++)
+            seen = s->rules[k] == rule
+                   || (act_equal (&s->rules[k]->act, &rule->act) && s->rules[k]->act.rank == rule->act.rank
+                       && hr_json_equal (s->rules[k]->args, rule->args));
+          if (seen)
+            continue;
           if (s->n == MAX_RULES_PER_CALL)
             {
               r = hr_error_set (err, E2BIG, "linux.seccomp: more than %d rules for \"%s\"", MAX_RULES_PER_CALL, name);
@@ -949,8 +1079,7 @@ hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const c
           if (rule == NULL || hr_json_set (rule, "names", hr_json_new_array (), NULL) < 0
               || hr_json_append (hr_json_get (rule, "names"), hr_json_new_string (name), NULL) < 0
               || set_action (rule, "action", "errnoRet", &pc->act) < 0
-              || hr_json_set (rule, "args", hr_json_copy (pc->region->args), NULL) < 0
-              || (pc->also && append_args (hr_json_get (rule, "args"), pc->also->args) < 0))
+              || hr_json_set (rule, "args", pc->n ? args_of (pc) : hr_json_copy (pc->region->args), NULL) < 0)
             {
               hr_json_free (rule);
               r = -ENOMEM;

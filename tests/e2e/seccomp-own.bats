@@ -166,3 +166,35 @@ agent_profile() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"does not compile for its architectures"*'"socket"'* ]]
 }
+
+# Podman's default profile as Podman resolves it without CAP_AUDIT_WRITE:
+# socket decided by family and protocol together.
+podman_profile() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$b" 'syscall-probe'
+	own_filter "$b" '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"syscalls":[
+		{"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":22,
+			"args":[{"index":0,"value":16,"op":"SCMP_CMP_EQ"},{"index":2,"value":9,"op":"SCMP_CMP_EQ"}]},
+		{"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":9,"op":"SCMP_CMP_NE"}]},
+		{"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":16,"op":"SCMP_CMP_NE"}]}]}'
+	# the rest of the workload's allowlist: hardrun's own, less socket
+	set_config "$b" ".linux.seccomp.syscalls += ($(hardrun_filter | jq -c '[.syscalls[]
+		| select(.names | index("socket") | not)]'))"
+	run hr "$rt" run --bundle "$b" "podman-$rt"
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	echo "$output"
+	local want
+	for want in socket_inet=ok socket_alg=EPERM socket_vsock=EPERM unshare=EPERM clone3=ENOSYS fork=ok; do
+		[[ "$output" == *"$want"* ]] || { echo "expected $want"; return 1; }
+	done
+}
+
+@test "runc: Podman's profile without CAP_AUDIT_WRITE combines exactly: sockets by family and protocol" {
+	require_runtime runc
+	podman_profile runc
+}
+
+@test "crun: Podman's profile without CAP_AUDIT_WRITE combines exactly: sockets by family and protocol" {
+	require_runtime crun
+	podman_profile crun
+}
