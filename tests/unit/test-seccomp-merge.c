@@ -181,14 +181,15 @@ static const struct merge_case cases[] = {
       { "socket", 46, "SCMP_ACT_ERRNO", 0 }, { "write", 0, "SCMP_ACT_ALLOW", 0 } },
     "syscalls" },
   { "Podman's profile without CAP_AUDIT_WRITE: NETLINK_AUDIT refused by protocol, family 16 cut out of a mask",
-    "{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38,'syscalls':[{'names':['read'],'action':'SCMP_ACT_ALLOW'},"
-    "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':22,'args':[{'index':0,'value':16,'op':'SCMP_CMP_EQ'},"
+    "{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38,'syscalls':[{'names':['read','socketcall'],"
+    "'action':'SCMP_ACT_ALLOW'},{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':22,'args':[{'index':0,'value':16,'op':'SCMP_CMP_EQ'},"
     "{'index':2,'value':9,'op':'SCMP_CMP_EQ'}]},"
     "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':2,'value':9,'op':'SCMP_CMP_NE'}]},"
     "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':16,'op':'SCMP_CMP_NE'}]},"
     "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':2,'value':9,'op':'SCMP_CMP_NE'}]}]}",
     COMBINED, NULL,
-    { { "socket", 1, "SCMP_ACT_ALLOW", 0 }, { "socket", 16, "SCMP_ACT_ALLOW", 0 }, { "socket", 40, "SCMP_ACT_ERRNO", 1 },
+    /* the grid's third argument always matches: NETLINK_AUDIT */
+    { { "socket", 1, "SCMP_ACT_ALLOW", 0 }, { "socket", 16, "SCMP_ACT_ERRNO", 22 }, { "socket", 40, "SCMP_ACT_ERRNO", 1 },
       { "socket", 46, "SCMP_ACT_ERRNO", 38 } },
     "syscalls" },
   { "a seccomp agent: notify where hardrun allows, hardrun's denial where it denies, listener kept",
