@@ -115,7 +115,8 @@ start_runc() {
 	same list
 	both list-json --root "$ROOT" list -f json
 	same list-json
-	both ps --root "$ROOT" ps par
+	# ps's default columns hold the CPU share, which moves between calls
+	both ps --root "$ROOT" ps par -o pid,ppid,args
 	same ps
 	both ps-json --root "$ROOT" ps --format json par
 	same ps-json
