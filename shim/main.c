@@ -116,6 +116,17 @@ exec_runtime (const struct hr_cmdline *cmd, const char *from_policy, char **argv
   return hr_runtime_exec (path, argv ? argv : cmd->runtime_argv, err);
 }
 
+/* Runs the runtime as a child with the received argv; its exit status. */
+static int
+run_runtime (const struct hr_cmdline *cmd, const char *from_policy, struct hr_error *err)
+{
+  char path[PATH_MAX];
+  int r = hr_runtime_find (cmd->runtime, from_policy, path, sizeof path, NULL, err);
+  if (r < 0)
+    return r;
+  return hr_runtime_run (path, cmd->runtime_argv, err);
+}
+
 /* The runtime named in the policy file, for commands that pass through. A
  * policy that cannot be read is not their concern: create already failed
  * closed on it, and delete must still work. A container hardrun created
@@ -219,18 +230,28 @@ main (int argc, char **argv)
       hr_record_remove (HARDRUN_STATE_DIR, cmd.root, cmd.id);
       r = exec_runtime (&cmd, rt, NULL, &err);
     }
-  else if (cmd.command == HR_CMD_NONE && cmd.version)
+  else if (cmd.command == HR_CMD_NONE && (cmd.version || cmd.help))
     {
-      printf ("hardrun version %s\n", PACKAGE_VERSION);
+      /* Tools read the first line of "runc --version" and the top of
+       * "runc --help": the runtime's output comes first and unchanged,
+       * hardrun's own lines after it. */
       cleanup_free char *rt = policy_runtime (&cmd);
-      r = exec_runtime (&cmd, rt, NULL, &err);
-    }
-  else if (cmd.command == HR_CMD_NONE && cmd.help)
-    {
-      usage (stdout);
-      printf ("\nThe runtime's own help follows.\n\n");
-      cleanup_free char *rt = policy_runtime (&cmd);
-      r = exec_runtime (&cmd, rt, NULL, &err);
+      int status = run_runtime (&cmd, rt, &err);
+      /* without the word "version": docker takes the last line that has
+       * it for the runtime's */
+      if (cmd.version)
+        printf ("hardrun %s\n", PACKAGE_VERSION);
+      else
+        {
+          printf ("\n");
+          usage (stdout);
+        }
+      if (status >= 0)
+        {
+          hr_cmdline_free (&cmd);
+          return status;
+        }
+      r = status;
     }
   else if (cmd.command == HR_CMD_FEATURES && !cmd.command_help && !cmd.usage_error)
     {

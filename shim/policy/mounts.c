@@ -240,12 +240,10 @@ check_bind (struct hr_apply *a, const struct hr_json *spec, struct hr_json *m, s
   bool relative = src[0] != '/';
   if (relative)
     {
-      if (bundle == NULL)
-        {
-          hr_refusal (a, field, "relative bind source \"%s\" and a bundle directory that does not resolve", src);
-          return 0;
-        }
-      snprintf (joined, sizeof joined, "%s/%s", bundle, src);
+      /* A bundle that does not resolve is explain's stand-in: the name is
+       * judged as written, and the source then does not resolve. */
+      snprintf (joined, sizeof joined, "%s/%s", bundle ? bundle : a->ctx->bundle_dir ? a->ctx->bundle_dir : "/",
+                src);
       src = joined;
     }
   if (!hr_path_normalize (src, norm, sizeof norm))
@@ -320,7 +318,7 @@ check_bind (struct hr_apply *a, const struct hr_json *spec, struct hr_json *m, s
         hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": %s", what, dest_norm, why);
       return 0;
     }
-  if (relative && !hr_path_is_under (o.path, bundle))
+  if (relative && (bundle == NULL || !hr_path_is_under (o.path, bundle)))
     {
       hr_refusal (a, field, "relative bind source \"%s\" leads out of the bundle, to \"%s\"", norm, o.path);
       return 0;

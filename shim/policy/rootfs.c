@@ -191,13 +191,9 @@ check_root_path (struct hr_apply *a, const struct hr_json *spec)
   if (path == NULL || *path == '\0')
     return;
   /* runc takes a relative root.path from the bundle directory. */
-  const char *bundle = a->ctx->bundle_host;
-  if (path[0] != '/' && bundle == NULL)
-    {
-      hr_refusal (a, "root.path", "relative root filesystem \"%s\" and a bundle directory that does not resolve",
-                  path);
-      return;
-    }
+  /* A bundle that does not resolve is explain's stand-in (hardrun itself
+   * read config.json from the bundle): the name is judged as written. */
+  const char *bundle = a->ctx->bundle_host ? a->ctx->bundle_host : a->ctx->bundle_dir ? a->ctx->bundle_dir : ".";
   snprintf (joined, sizeof joined, "%s%s%s", path[0] == '/' ? "" : bundle, path[0] == '/' ? "" : "/", path);
   const char *why = NULL, *what = NULL;
   if (hr_path_normalize (joined, norm, sizeof norm) && (why = hr_host_path_why_sensitive (norm)) != NULL)

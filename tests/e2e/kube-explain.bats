@@ -160,7 +160,7 @@ teardown() {
 	if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null; then
 		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 		chmod 0755 "$KUBE_OPEN_DIR"
-		chmod 0777 "$KUBE_OPEN_DIR/tmp"
+		chmod 1777 "$KUBE_OPEN_DIR/tmp"
 		chmod 0644 "$KUBE_OPEN_DIR/policy.json"
 	fi
 	run env TMPDIR="$KUBE_OPEN_DIR/tmp" "${as[@]}" "$HARDRUN" --hardrun-policy "$KUBE_OPEN_DIR/policy.json" \
