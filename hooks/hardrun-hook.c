@@ -2,13 +2,18 @@
  * and poststop hooks of every container it hardens; it reads the container
  * state from stdin and appends a lifecycle record to the audit trail.
  *
- *   hardrun-hook [--audit-file FILE] [--syslog] poststart|poststop
+ *   hardrun-hook [--audit-file FILE] [--syslog] [--monitor SOCKET]
+ *                [--attest EXPECTATION] poststart|poststop
  *
- * It must never fail a container (runc kills a container whose poststart
- * hook fails), so it always exits 0, and it is quick: one read, one write. */
+ * With --attest (poststart) it checks that the container's init really is
+ * what the hardened config says (attestation.h); on a mismatch it kills the
+ * container, tells hardrun-monitor and exits 1. Otherwise it must never
+ * fail a container (runc kills a container whose poststart hook fails), so
+ * it exits 0, and it is quick: one read, one write. */
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +24,8 @@
 
 #include "log.h"
 #include "json.h"
+#include "attestation.h"
+#include "monitor_client.h"
 
 #define MAX_STATE (256 * 1024)
 
@@ -33,12 +40,16 @@ put (struct hr_json *o, const char *key, const struct hr_json *state, const char
 int
 main (int argc, char **argv)
 {
-  const char *file = NULL, *event = NULL;
+  const char *file = NULL, *event = NULL, *monitor = NULL, *expect = NULL;
   int use_syslog = 0;
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--audit-file") == 0 && i + 1 < argc)
         file = argv[++i];
+      else if (strcmp (argv[i], "--monitor") == 0 && i + 1 < argc)
+        monitor = argv[++i];
+      else if (strcmp (argv[i], "--attest") == 0 && i + 1 < argc)
+        expect = argv[++i];
       else if (strcmp (argv[i], "--syslog") == 0)
         use_syslog = 1;
       else
@@ -68,6 +79,36 @@ main (int argc, char **argv)
   put (rec, "status", state, "status");
   put (rec, "bundle", state, "bundle");
 
+  int status = 0;
+  if (expect)
+    {
+      int64_t pid = 0;
+      char why[1024];
+      if (!hr_json_int_value (hr_json_get (state, "pid"), 1, INT32_MAX, &pid))
+        pid = 0;
+      enum hr_hook_attest_result a = hr_hook_attest (expect, (pid_t) pid, why, sizeof why);
+      static const char *const names[] = { "ok", "exited", "unusable", "failed" };
+      hr_json_set (rec, "attestation", hr_json_new_string (names[a]), NULL);
+      if (a == HR_HOOK_ATTEST_KILLED)
+        {
+          status = 1;
+          hr_json_set (rec, "why", hr_json_new_string (why), NULL);
+          const char *id = hr_json_string (hr_json_get (state, "id"));
+          struct hr_json *ev = monitor ? hr_monitor_event ("attestation_failed", id, why) : NULL;
+          if (ev)
+            {
+              struct hr_json *c = hr_json_get (ev, "container");
+              const struct hr_json *ann = hr_json_get (state, "annotations");
+              if (ann)
+                hr_json_set (c, "annotations", hr_json_copy (ann), NULL);
+              hr_json_set (ev, "pid", hr_json_new_i64 (pid), NULL);
+              hr_monitor_send (monitor, ev);
+              hr_json_free (ev);
+            }
+          fprintf (stderr, "hardrun-hook: attestation failed, container killed: %s\n", why);
+        }
+    }
+
   char *line = NULL;
   size_t llen = 0;
   if (hr_json_serialize (rec, false, &line, &llen, &err) == 0)
@@ -95,5 +136,5 @@ main (int argc, char **argv)
     }
   hr_json_free (rec);
   hr_json_free (state);
-  return 0;
+  return status;
 }

@@ -7,6 +7,8 @@
 #include "policy/exec.h"
 #include "audit.h"
 #include "log.h"
+#include "attest.h"
+#include "monitor_client.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -133,8 +135,11 @@ static int
 inject_hook (const struct hr_settings *s, struct hr_json *spec, struct hr_error *err)
 {
   if (s->hook_path == NULL || s->profile.mode[HR_CTL_HOOKS] != HR_MODE_ENFORCE
-      || (s->policy.audit_file == NULL && !s->policy.audit_syslog))
+      || (s->policy.audit_file == NULL && !s->policy.audit_syslog && s->policy.attest_off))
     return 0;
+  /* attestation (attest.h): the expectation rides in poststart's args */
+  char expect[256];
+  bool attest = !s->policy.attest_off && hr_attest_expect (spec, expect, sizeof expect);
   static const char *const kinds[] = { "poststart", "poststop" };
   for (size_t k = 0; k < 2; k++)
     {
@@ -165,6 +170,18 @@ inject_hook (const struct hr_settings *s, struct hr_json *spec, struct hr_error 
         }
       if (r == 0 && s->policy.audit_syslog)
         r = hr_json_append (args, hr_json_new_string ("--syslog"), NULL);
+      if (r == 0 && !s->policy.monitor_off)
+        {
+          r = hr_json_append (args, hr_json_new_string ("--monitor"), NULL);
+          if (r == 0)
+            r = hr_json_append (args, hr_json_new_string (hr_monitor_socket (&s->policy)), NULL);
+        }
+      if (r == 0 && attest && k == 0)
+        {
+          r = hr_json_append (args, hr_json_new_string ("--attest"), NULL);
+          if (r == 0)
+            r = hr_json_append (args, hr_json_new_string (expect), NULL);
+        }
       if (r == 0)
         r = hr_json_append (args, hr_json_new_string (kinds[k]), NULL);
       if (r == 0)
@@ -191,6 +208,8 @@ void
 hr_harden_audit (const struct hr_cmdline *cmd, const struct hr_settings *s, const char *bundle,
                  const struct hr_json *annotations, const struct hr_report *rep, const struct hr_error *refusal)
 {
+  hr_monitor_decision (&s->policy, cmd->id, cmd->command == HR_CMD_EXEC, annotations, rep,
+                       refusal ? refusal->msg : NULL);
   struct hr_audit_sink sink = { .file = s->policy.audit_file, .syslog = s->policy.audit_syslog };
   if (sink.file == NULL && !sink.syslog)
     return;
@@ -264,6 +283,11 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
     .state_dir = s->state_dir,
   };
   r = hr_policy_apply (&ctx, f.doc, ret_report, err);
+  if (r == 0 && !ret_report->refused)
+    {
+      /* blocked attack syscalls go to hardrun-monitor when it listens */
+      r = hr_monitor_harden (&s->policy, f.doc, ret_report, err);
+    }
   if (r == 0 && !ret_report->refused)
     {
       /* the lifecycle hook is part of the rewrite */

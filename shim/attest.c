@@ -1,0 +1,138 @@
+/* Attestation: see attest.h. */
+#include "config.h"
+#include "attest.h"
+#include "policy/process.h"   /* enum hr_capset */
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool
+hr_attest_parse (const char *arg, struct hr_attest *ret)
+{
+  int nnp, sc, ro;
+  long long uid, gid;
+  unsigned long long c[5];
+  int used = 0;
+  if (arg == NULL
+      || sscanf (arg, "uid=%lld gid=%lld caps=%llx,%llx,%llx,%llx,%llx nnp=%d seccomp=%d ro=%d%n", &uid, &gid, &c[0],
+                 &c[1], &c[2], &c[3], &c[4], &nnp, &sc, &ro, &used) != 10 || arg[used] != '\0')
+    return false;
+  *ret = (struct hr_attest) { .uid = uid, .gid = gid, .nnp = nnp == 1, .seccomp = sc == 1, .readonly_root = ro == 1 };
+  for (int i = 0; i < 5; i++)
+    ret->caps[i] = c[i];
+  return true;
+}
+
+/* The text after "KEY:\t" on its line of STATUS, or NULL. */
+static const char *
+field (const char *status, const char *key)
+{
+  size_t n = strlen (key);
+  for (const char *p = status; p && *p; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
+    if (strncmp (p, key, n) == 0 && p[n] == ':')
+      return p + n + 1 + strspn (p + n + 1, " \t");
+  return NULL;
+}
+
+static void __attribute__ ((format (printf, 4, 5)))
+add (char *why, size_t size, size_t *off, const char *fmt, ...)
+{
+  if (*off >= size)
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  int n = vsnprintf (why + *off, size - *off, fmt, ap);
+  va_end (ap);
+  if (n > 0)
+    *off += (size_t) n;
+}
+
+#define SEP (off ? "; " : "")
+
+/* Uid:/Gid: lines hold real, effective, saved and filesystem ids. */
+static void
+check_ids (const char *status, const char *key, int64_t want, char *why, size_t size, size_t *pos)
+{
+  size_t off = *pos;
+  if (want < 0)
+    return;
+  const char *v = field (status, key);
+  long long id[4];
+  if (v == NULL || sscanf (v, "%lld %lld %lld %lld", &id[0], &id[1], &id[2], &id[3]) != 4)
+    {
+      add (why, size, pos, "%s%s: unreadable", SEP, key);
+      return;
+    }
+  for (int i = 0; i < 4; i++)
+    if (id[i] != want)
+      {
+        add (why, size, pos, "%s%s %lld where %" PRId64 " is required", SEP, key, id[i], want);
+        return;
+      }
+}
+
+/* Is the topmost mount on "/" in MOUNTINFO read-only? */
+static bool
+root_readonly (const char *mountinfo)
+{
+  bool ro = false, seen = false;
+  for (const char *p = mountinfo; p && *p; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
+    {
+      /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... */
+      char point[8], opts[256];
+      if (sscanf (p, "%*s %*s %*s %*s %7s %255s", point, opts) != 2 || strcmp (point, "/") != 0)
+        continue;
+      seen = true;
+      ro = strncmp (opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == '\0');
+    }
+  return seen && ro;
+}
+
+bool
+hr_attest_check (const struct hr_attest *e, const char *status, const char *mountinfo, char *why, size_t size)
+{
+  size_t off = 0;
+  why[0] = '\0';
+  check_ids (status, "Uid", e->uid, why, size, &off);
+  check_ids (status, "Gid", e->gid, why, size, &off);
+  /* What the kernel lets a process hold after execve (capabilities(7)):
+   * bounding and ambient only shrink; with no_new_privs the permitted set
+   * cannot grow past what the runtime set, else execve may add the
+   * bounding and inheritable sets (root, file capabilities); effective is
+   * within permitted; inheritable grows only within bounding, and only
+   * with CAP_SETPCAP. */
+  const uint64_t *c = e->caps;
+  uint64_t prm = e->nnp ? c[HR_CAPSET_PERMITTED] : c[HR_CAPSET_BOUNDING] | c[HR_CAPSET_INHERITABLE]
+    | c[HR_CAPSET_PERMITTED];
+  uint64_t inh = c[HR_CAPSET_BOUNDING] & (UINT64_C (1) << 8) ? c[HR_CAPSET_BOUNDING] | c[HR_CAPSET_INHERITABLE]
+    : c[HR_CAPSET_INHERITABLE];
+  static const struct
+  {
+    const char *key;
+    int set;
+  } sets[] = { { "CapBnd", HR_CAPSET_BOUNDING }, { "CapAmb", HR_CAPSET_AMBIENT }, { "CapPrm", -1 },
+               { "CapEff", -1 }, { "CapInh", -2 } };
+  for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+    {
+      uint64_t limit = sets[i].set >= 0 ? c[sets[i].set] : sets[i].set == -1 ? prm : inh;
+      const char *v = field (status, sets[i].key);
+      char *end = NULL;
+      unsigned long long have = v ? strtoull (v, &end, 16) : 0;
+      if (v == NULL || end == v)
+        add (why, size, &off, "%s%s: unreadable", SEP, sets[i].key);
+      else if (have & ~limit)
+        add (why, size, &off, "%s%s %016llx exceeds %016" PRIx64, SEP, sets[i].key, have, limit);
+    }
+  const char *v = field (status, "NoNewPrivs");
+  if (e->nnp && (v == NULL || v[0] != '1'))
+    add (why, size, &off, "%sNoNewPrivs is not set", SEP);
+  v = field (status, "Seccomp");
+  if (e->seccomp && (v == NULL || v[0] != '2'))
+    add (why, size, &off, "%sno seccomp filter (Seccomp %c)", SEP, v ? v[0] : '?');
+  if (e->readonly_root && (mountinfo == NULL || !root_readonly (mountinfo)))
+    add (why, size, &off, "%sthe root filesystem is writable", SEP);
+  return off == 0;
+}
