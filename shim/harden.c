@@ -170,7 +170,7 @@ inject_hook (const struct hr_settings *s, struct hr_json *spec, struct hr_error 
         }
       if (r == 0 && s->policy.audit_syslog)
         r = hr_json_append (args, hr_json_new_string ("--syslog"), NULL);
-      if (r == 0 && !s->policy.monitor_off)
+      if (r == 0 && attest && k == 0 && !s->policy.monitor_off)
         {
           r = hr_json_append (args, hr_json_new_string ("--monitor"), NULL);
           if (r == 0)
@@ -246,6 +246,8 @@ require_args (const struct hr_doc_file *f, const char *field, struct hr_error *e
   return 0;
 }
 
+static int merge_report (struct hr_report *to, struct hr_report *from, struct hr_error *err);
+
 int
 hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_report *ret_report,
                   struct hr_error *err)
@@ -282,7 +284,15 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
     .apparmor_dir = apparmor_dir,
     .state_dir = s->state_dir,
   };
-  r = hr_policy_apply (&ctx, f.doc, ret_report, err);
+  /* a config hardrun already handed to the monitor gets its errnos back
+   * first: the controls judge the errno profile */
+  struct hr_report undone = { 0 };
+  r = hr_monitor_unharden (f.doc, &undone, err);
+  if (r == 0)
+    r = hr_policy_apply (&ctx, f.doc, ret_report, err);
+  if (r == 0)
+    r = merge_report (ret_report, &undone, err);
+  hr_report_release (&undone);
   if (r == 0 && !ret_report->refused)
     {
       /* blocked attack syscalls go to hardrun-monitor when it listens */

@@ -41,6 +41,18 @@ hr_monitor_harden (const struct hr_policy *p, struct hr_json *spec, struct hr_re
   return report->oom ? hr_error_set (err, ENOMEM, "out of memory") : 0;
 }
 
+int
+hr_monitor_unharden (struct hr_json *spec, struct hr_report *report, struct hr_error *err)
+{
+  bool undone = false;
+  int r = hr_notify_revert (spec, &undone, err);
+  if (r < 0 || !undone)
+    return r;
+  struct hr_apply a = { .control = HR_CTL_SECCOMP, .mode = HR_MODE_ENFORCE, .report = report };
+  hr_violation (&a, "linux.seccomp.listenerPath", "hardrun-monitor's notify rules of an earlier pass undone");
+  return report->oom ? hr_error_set (err, ENOMEM, "out of memory") : 0;
+}
+
 static void
 send_event (const char *sock, const char *rule, const char *id, const struct hr_json *annotations, const char *msg)
 {

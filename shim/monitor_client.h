@@ -40,6 +40,11 @@ struct hr_json *hr_monitor_event (const char *rule, const char *id, const char *
 int hr_monitor_harden (const struct hr_policy *p, struct hr_json *spec, struct hr_report *report,
                        struct hr_error *err);
 
+/* Before the controls: undoes hardrun's own notify rewrite of an earlier
+ * pass over SPEC (policy/notify.h), reported as a change of the seccomp
+ * control so that the result is written back. */
+int hr_monitor_unharden (struct hr_json *spec, struct hr_report *report, struct hr_error *err);
+
 /* After a decision: the events REPORT and REFUSAL call for, sent to the
  * monitor of policy P. EXEC says the decision was about an exec. */
 void hr_monitor_decision (const struct hr_policy *p, const char *id, bool exec, const struct hr_json *annotations,

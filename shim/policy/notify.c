@@ -4,17 +4,20 @@
 #include "cleanup.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Why each is watched: docs/monitor.md, "Which syscalls notify". Only
+/* Why each is watched: docs/monitor.md, "Which syscalls notify". clone3
+ * is not: the C library tries it for every thread and fork and falls back
+ * on its ENOSYS. Only
  * their errno rules notify: clone and socket have errno rules for the
  * namespace flags and for AF_ALG and AF_VSOCK alone, so ordinary forks
  * and sockets stay in the kernel. */
 const char *const hr_notify_syscalls[] = {
   "mount", "umount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
-  "mount_setattr", "pivot_root", "unshare", "setns", "clone", "clone3", "ptrace", "process_vm_readv",
+  "mount_setattr", "pivot_root", "unshare", "setns", "clone", "ptrace", "process_vm_readv",
   "process_vm_writev", "bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
   "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "open_by_handle_at",
   "socket", NULL,
@@ -204,6 +207,36 @@ hr_notify_rewrite (struct hr_json *spec, const char *socket, enum hr_notify_resu
   *ret_result = HR_NOTIFY_ON;
   if (ret_count)
     *ret_count = count;
+  return 0;
+}
+
+int
+hr_notify_revert (struct hr_json *spec, bool *ret_undone, struct hr_error *err)
+{
+  struct hr_json *sc = hr_json_get (hr_json_get (spec, "linux"), "seccomp");
+  const char *meta = hr_json_string (hr_json_get (sc, "listenerMetadata"));
+  *ret_undone = false;
+  if (meta == NULL || strncmp (meta, HR_NOTIFY_META_PREFIX " ", strlen (HR_NOTIFY_META_PREFIX) + 1) != 0)
+    return 0;
+  struct hr_json *rules = hr_json_get (sc, "syscalls");
+  for (size_t i = 0; i < hr_json_len (rules); i++)
+    {
+      struct hr_json *rule = hr_json_at (rules, i);
+      if (!is_action (rule, "SCMP_ACT_NOTIFY"))
+        continue;
+      /* the names of one notify rule came from one errno rule */
+      int e = hr_notify_meta_errno (meta, hr_json_string (hr_json_at (hr_json_get (rule, "names"), 0)));
+      if (e < 0)
+        e = EPERM;              /* never allow what was handed over */
+      int r = hr_json_set (rule, "action", hr_json_new_string ("SCMP_ACT_ERRNO"), err);
+      if (r == 0)
+        r = hr_json_set (rule, "errnoRet", hr_json_new_u64 ((uint64_t) e), err);
+      if (r < 0)
+        return r;
+    }
+  hr_json_remove (sc, "listenerPath");
+  hr_json_remove (sc, "listenerMetadata");
+  *ret_undone = true;
   return 0;
 }
 

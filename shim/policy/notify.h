@@ -38,6 +38,13 @@ enum hr_notify_result
 int hr_notify_rewrite (struct hr_json *spec, const char *socket, enum hr_notify_result *ret_result,
                        size_t *ret_count, struct hr_error *err);
 
+/* Undoes an earlier hr_notify_rewrite of SPEC (a config hardrun already
+ * hardened, created again): when listenerMetadata is hardrun's, each
+ * SCMP_ACT_NOTIFY rule gets back its errno and the listener goes, so that
+ * the controls see the errno profile and a monitor that is down now fails
+ * nothing. Sets *RET_UNDONE when it changed SPEC. */
+int hr_notify_revert (struct hr_json *spec, bool *ret_undone, struct hr_error *err);
+
 /* Parses listenerMetadata: the errno for NAME, or -1 when META does not
  * name it (or is not hardrun's). */
 int hr_notify_meta_errno (const char *meta, const char *name);

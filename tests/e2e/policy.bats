@@ -341,8 +341,11 @@ refused_by_policy() {
 	jq -s -e --arg b "$b" '.[1].event == "poststart" and .[1].id == "audited" and (.[1].pid | type == "number")
 		and .[1].bundle == $b' "$AUDIT"
 	jq -s -e --arg b "$b" '.[2].event == "poststop" and .[2].id == "audited" and .[2].bundle == $b' "$AUDIT"
-	# the hook is hardrun's own and took the policy's audit file
-	jq -e --arg a "$AUDIT" '.hooks.poststart[-1].args == ["hardrun-hook", "--audit-file", $a, "poststart"]
+	# the hook is hardrun's own and took the policy's audit file; poststart
+	# also attests the started container (docs/monitor.md)
+	jq -e --arg a "$AUDIT" '.hooks.poststart[-1].args[0:3] == ["hardrun-hook", "--audit-file", $a]
+		and .hooks.poststart[-1].args[-1] == "poststart"
+		and (.hooks.poststart[-1].args | index("--attest")) != null
 		and .hooks.poststop[-1].args == ["hardrun-hook", "--audit-file", $a, "poststop"]' "$b/config.json"
 	# the bundle's own prestart hook was removed and never ran
 	[ ! -e "$b/hook-ran" ]
@@ -372,7 +375,7 @@ refused_by_policy() {
 }
 
 @test "audit records: none when the policy turns the sink off, and no hook is injected" {
-	jq -n '{audit: {file: null}}' >"$POLICY"
+	jq -n '{audit: {file: null}, monitor: {attest: false}}' >"$POLICY"
 	local b="$BATS_TEST_TMPDIR/bundle"
 	make_bundle "$b" 'true'
 	EXTRA_IDS=silent

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -72,6 +73,36 @@ report_compat (void)
 int
 main (int argc, char **argv)
 {
+  /* "syscall-probe storm N [PROCS]": PROCS processes call unshare N times
+   * each; one line "storm ok=A EPERM=B ENOSYS=C other=D" per process */
+  if (argc > 2 && strcmp (argv[1], "storm") == 0)
+    {
+      long n = strtol (argv[2], NULL, 10), procs = argc > 3 ? strtol (argv[3], NULL, 10) : 1;
+      for (long p = 0; p < procs; p++)
+        if (procs == 1 || fork () == 0)
+          {
+            long ok = 0, eperm = 0, enosys = 0, other = 0;
+            for (long i = 0; i < n; i++)
+              {
+                long r = unshare (CLONE_NEWUSER);
+                if (r == 0)
+                  ok++;
+                else if (errno == EPERM)
+                  eperm++;
+                else if (errno == ENOSYS)
+                  enosys++;
+                else
+                  other++;
+              }
+            printf ("storm ok=%ld EPERM=%ld ENOSYS=%ld other=%ld\n", ok, eperm, enosys, other);
+            fflush (stdout);
+            if (procs > 1)
+              _exit (0);
+          }
+      while (procs > 1 && wait (NULL) > 0)
+        ;
+      return 0;
+    }
   /* "syscall-probe compat": that call alone, safe to run on the host */
   if (argc > 1 && strcmp (argv[1], "compat") == 0)
     {
