@@ -86,6 +86,7 @@ same_errno() {
 	[ "$(jq -r '.linux.seccomp.listenerPath // "none"' "$b/config.json")" = none ]
 
 	start_monitor
+	b="$BATS_TEST_TMPDIR/bundle2"
 	make_bundle "$b" 'syscall-probe'
 	run hrun "$rt" run --bundle "$b" "mon-$rt"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
@@ -126,6 +127,7 @@ monitor_down() {
 	[ "$(jq -r '.linux.seccomp.listenerPath // "none"' "$b/config.json")" = none ]
 	# never started: no socket at all
 	rm -f "$MSOCK"
+	b="$BATS_TEST_TMPDIR/bundle2"
 	make_bundle "$b" 'syscall-probe'
 	run hrun "$rt" run --bundle "$b" "none-$rt"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
@@ -218,8 +220,12 @@ storm() {
 	make_bundle "$b" 'syscall-probe'
 	run hrun runc run --bundle "$b" hook
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
-	for i in $(seq 200); do grep -q '"unshare"' "$got" 2>/dev/null && break; sleep 0.05; done
-	jq -e 'select(.output_fields."evt.type" == "unshare") | .rule == "Blocked attack syscall" and .output_fields."container.id" == "hook" and .source == "syscall"' "$got"
+	for i in $(seq 200); do grep -q '"evt.type":"unshare"' "$got" 2>/dev/null && break; sleep 0.05; done
+	grep '"evt.type":"unshare"' "$got" | head -1 | jq -e '.rule == "Blocked attack syscall" and .output_fields."container.id" == "hook"
+		and .source == "syscall" and .priority == "Error" and (.tags | index("hardrun")) != null'
+	kill -USR1 "$MPID"
+	sleep 0.2
+	grep -q '"sink":"webhook","queued":[1-9][0-9]*,"written":[1-9]' "$BATS_TEST_TMPDIR/monitor.err"
 }
 
 tampered() {
@@ -281,6 +287,7 @@ tampered() {
 	run hrun runc create --bundle "$b" refused
 	[ "$status" -ne 0 ]
 	wait_alerts '.rule == "Container refused by hardrun" and .output_fields."container.id" == "refused"'
+	b="$BATS_TEST_TMPDIR/bundle2"
 	make_bundle "$b" true
 	set_config "$b" '.hooks = {prestart: [{path: "/usr/bin/true"}]}'
 	run hrun runc run --bundle "$b" hooked
@@ -293,8 +300,7 @@ tampered() {
 	start_monitor
 	local b="$BATS_TEST_TMPDIR/bundle"
 	make_bundle "$b" 'sleep 30'
-	run hrun runc run -d --bundle "$b" held
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	hrun runc run -d --bundle "$b" held </dev/null >/dev/null 2>&1 3>&-
 	run hrun runc exec --user 0:0 held id -u
 	echo "$output"
 	[ "$output" = 65534 ]
@@ -307,7 +313,8 @@ tampered() {
 	local b="$BATS_TEST_TMPDIR/bundle" i
 	make_bundle "$b" 'syscall-probe storm 1; sleep 60'
 	for i in $(seq 100); do
-		hrun runc run -d --bundle "$b" "many-$i" >/dev/null || { echo "container $i did not start"; return 1; }
+		hrun runc run -d --bundle "$b" "many-$i" </dev/null >/dev/null 2>&1 3>&- ||
+			{ echo "container $i did not start"; return 1; }
 	done
 	wait_alerts '.rule == "Blocked attack syscall"' 100
 	[ "$(jq -r 'select(.rule == "Blocked attack syscall") | .output_fields."container.id"' "$ALERTS" | sort -u | wc -l)" -eq 100 ]
