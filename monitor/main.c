@@ -81,7 +81,8 @@ usage (FILE *f)
            "  --webhook URL          POST each alert to URL (retried; a full queue drops and counts)\n"
            "  --syslog               send alerts to syslog (LOG_AUTHPRIV)\n"
            "  --queue N              alerts each sink may hold before it drops (default %d)\n"
-           "  --rate-interval SEC    one alert per container and syscall per SEC, counts after (default 10)\n",
+           "  --rate-interval SEC    one alert per container and syscall per SEC, counts after;\n"
+           "                         0: every notification (default 10)\n",
            HR_MONITOR_SOCKET, DEFAULT_QUEUE);
 }
 
@@ -327,9 +328,9 @@ main (int argc, char **argv)
           break;
         case 'r':
           interval = strtoul (optarg, &end, 10);
-          if (*end || interval == 0 || interval > 86400)
+          if (*end || interval > 86400)
             {
-              fprintf (stderr, "hardrun-monitor: --rate-interval: expected 1 to 86400 seconds\n");
+              fprintf (stderr, "hardrun-monitor: --rate-interval: expected 0 (no limit) to 86400 seconds\n");
               return 2;
             }
           break;

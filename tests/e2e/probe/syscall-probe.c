@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef AF_ALG
@@ -101,6 +102,34 @@ main (int argc, char **argv)
           }
       while (procs > 1 && wait (NULL) > 0)
         ;
+      return 0;
+    }
+  /* "syscall-probe loop N": N blocked unshare calls, "loop NS_PER_CALL"
+   * (bench/monitor-bench) */
+  if (argc > 2 && strcmp (argv[1], "loop") == 0)
+    {
+      long n = strtol (argv[2], NULL, 10);
+      struct timespec a, b;
+      clock_gettime (CLOCK_MONOTONIC, &a);
+      for (long i = 0; i < n; i++)
+        unshare (CLONE_NEWUSER);
+      clock_gettime (CLOCK_MONOTONIC, &b);
+      printf ("loop %.1f\n", ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / (double) n);
+      return 0;
+    }
+  /* "syscall-probe latency N MS": N blocked keyctl calls MS apart, each
+   * carrying CLOCK_REALTIME in ns as its second argument, which the
+   * monitor's alert shows as evt.arg[1] (bench/monitor-bench) */
+  if (argc > 3 && strcmp (argv[1], "latency") == 0)
+    {
+      long n = strtol (argv[2], NULL, 10), ms = strtol (argv[3], NULL, 10);
+      for (long i = 0; i < n; i++)
+        {
+          struct timespec t;
+          clock_gettime (CLOCK_REALTIME, &t);
+          syscall (SYS_keyctl, 0, (long) (t.tv_sec * 1000000000L + t.tv_nsec), 0, 0, 0);
+          nanosleep (&(struct timespec) { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L }, NULL);
+        }
       return 0;
     }
   /* "syscall-probe compat": that call alone, safe to run on the host */
