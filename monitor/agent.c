@@ -221,7 +221,7 @@ static void
 emit_count (struct hr_agent *a, struct container *c, struct limited *l, uint64_t now)
 {
   char detail[160];
-  snprintf (detail, sizeof detail, "evt.type=%s repeated %" PRIu64 " times in %" PRIu64 " ms", l->name,
+  snprintf (detail, sizeof detail, "%s repeated %" PRIu64 " times in %" PRIu64 " ms", l->name,
             l->suppressed, now - l->last_ms);
   struct hr_json *extra = hr_json_new_object ();
   if (extra)
@@ -230,7 +230,11 @@ emit_count (struct hr_agent *a, struct container *c, struct limited *l, uint64_t
       hr_json_set (extra, "evt.count", hr_json_new_u64 (l->suppressed), NULL);
     }
   struct hr_proc proc = { .pid = (pid_t) l->last_pid, .uid = -1 };
-  emit (a, hr_alert_new ("Blocked attack syscall repeated", l->prio, a->cfg.hostname, "container,hardrun,seccomp",
+  bool exec = strcmp (l->name, "exec_held") == 0;
+  if (exec && extra)
+    hr_json_remove (extra, "evt.type");
+  emit (a, hr_alert_new (exec ? "Exec held to its container's ceiling repeated" : "Blocked attack syscall repeated",
+                         l->prio, a->cfg.hostname, "container,hardrun,seccomp",
                          &c->who, &proc, detail, extra), l->prio);
   l->suppressed = 0;
   l->last_ms = now;
@@ -376,7 +380,24 @@ event (struct hr_agent *a, const struct hr_json *doc)
         continue;
       struct hr_who who;
       const struct hr_json *ann = hr_json_get (cj, "annotations");
-      struct container *known = ann ? NULL : container_find (a, id);
+      struct container *known = container_find (a, id);
+      /* exec probes repeat: held execs of a monitored container are
+       * rate-limited like its syscalls (counted, not reported again) */
+      if (known && strcmp (kind, "exec_held") == 0)
+        {
+          struct limited *l = limit_entry (known, kind);
+          uint64_t now = now_ms ();
+          l->prio = events[i].prio;
+          if (l->suppressed > 0 || (l->last_ms != 0 && now - l->last_ms < a->cfg.rate_interval_ms))
+            {
+              l->suppressed++;
+              a->st.suppressed++;
+              return;
+            }
+          l->last_ms = now;
+        }
+      if (ann)
+        known = NULL;
       if (known)
         who = known->who;
       else
