@@ -77,10 +77,10 @@ EOF
     conf_dir = \"$CTRD_DIR/cni/net.d\"
     max_conf_num = 1
 "
-	for name in hardrun-monitored; do
-		bin=$CTRD_DIR/bin/$name
-		rt="$cri.containerd.runtimes.$name"
-		extra+="
+	name=hardrun-monitored
+	bin=$CTRD_DIR/bin/$name
+	rt="$cri.containerd.runtimes.$name"
+	extra+="
   [$rt]
     runtime_type = \"io.containerd.runc.v2\"
     [$rt.options]
@@ -88,7 +88,6 @@ EOF
       Root = \"$CTRD_RUNC_ROOT\"
       SystemdCgroup = false
 "
-	done
 	ctrd_write_config "$extra"
 	ctrd_start || return 0
 	ctrd_import "$(ctrd_image pause)" k8s.io
@@ -150,36 +149,10 @@ pod_request() {
 		                   security_context: {namespace_options: {network: $net, pid: "CONTAINER", ipc: "POD"}}}}}'
 }
 
-# app_config: a ContainerConfig for a long-running busybox container.
-app_config() {
-	jq -cn --arg image "$CTRD_BUSYBOX_REF" \
-		'{metadata: {name: "app"}, image: {image: $image},
-		  command: ["sh", "-c", "trap \"exit 0\" TERM; sleep 600 & wait $!"],
-		  log_path: "app.log", linux: {security_context: {}}}'
-}
-
-# pod_and_app NAME HANDLER: a running pod with a running app container
-# (RunPodSandbox, CreateContainer, StartContainer); sets POD and APP.
-pod_and_app() {
-	local out
-	out=$(cri up "$(jq -cn --argjson p "$(pod_request "$1" "$2")" --argjson c "$(app_config)" \
-		'{pod: $p, container: $c}')")
-	POD=$(jq -er .pod_sandbox_id <<<"$out")
-	APP=$(jq -er .container_id <<<"$out")
-}
-
-# run_pod NAME HANDLER [NETWORK_MODE]: RunPodSandbox alone.
-run_pod() {
-	cri up "$(jq -cn --argjson p "$(pod_request "$@")" '{pod: $p}')"
-}
-
 image_known() {
 	cri ImageStatus "{\"image\": {\"image\": \"$1\"}}" | jq -e '.image.id != ""' >/dev/null
 }
 
-container_state() {
-	cri ContainerStatus "{\"container_id\": \"$1\"}" | jq -r .status.state
-}
 
 
 @test "CRI: a blocked unshare in a pod raises an alert naming its namespace, pod, container and image" {
@@ -190,8 +163,8 @@ container_state() {
 		  log_path: "app.log", linux: {security_context: {}}}}')")
 	pod=$(jq -er .pod_sandbox_id <<<"$out")
 	app=$(jq -er .container_id <<<"$out")
-	local i
-	for i in $(seq 200); do
+	local _
+	for _ in $(seq 200); do
 		grep -q "\"container.id\":\"$app\"" "$ALERTS" 2>/dev/null && break
 		sleep 0.05
 	done
