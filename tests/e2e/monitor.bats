@@ -228,6 +228,24 @@ storm() {
 	grep -q '"sink":"webhook","queued":[1-9][0-9]*,"written":[1-9]' "$BATS_TEST_TMPDIR/monitor.err"
 }
 
+@test "runc: a dead webhook loses alerts with a counted drop and never holds up an answer" {
+	require_runtime runc
+	local b="$BATS_TEST_TMPDIR/bundle"
+	# port 9 (discard) is closed here: every POST is retried, then fails
+	start_monitor --rate-interval 0 --queue 2 --webhook http://127.0.0.1:9/
+	make_bundle "$b" 'syscall-probe storm 300'
+	run hrun runc run --bundle "$b" deadhook
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$output" = "storm ok=0 EPERM=300 ENOSYS=0 other=0" ]
+	# (--queue holds every sink to 2 alerts: the file drops some too)
+	wait_alerts '.output_fields."container.id" == "deadhook"'
+	kill -USR1 "$MPID"
+	sleep 0.2
+	grep '"answered"' "$BATS_TEST_TMPDIR/monitor.err"
+	grep -q '"answered":300,' "$BATS_TEST_TMPDIR/monitor.err"
+	grep -q '"sink":"webhook","queued":[0-9]*,"written":0,"dropped":[1-9]' "$BATS_TEST_TMPDIR/monitor.err"
+}
+
 tampered() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/bundle" fake="$BATS_TEST_TMPDIR/runtime-ignoring-user"
 	# a runtime stand-in that ignores process.user: the container runs as root
