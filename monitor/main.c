@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef HAVE_LIBCURL
@@ -209,6 +210,12 @@ accept_all (struct monitor *m, int lfd)
         }
       c->fd = fd;
       m->conns[m->nconns++] = c;
+      /* the greeting tells hardrun's probe that a monitor, and not a
+       * stand-in, listens (monitor_client.h); runtimes ignore it */
+      if (send (fd, HR_MONITOR_GREETING, 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+        {
+          /* a peer gone already: its end of file comes next */
+        }
     }
 }
 
@@ -232,6 +239,19 @@ print_stats (struct monitor *m)
   fprintf (stderr, "]}\n");
 }
 
+/* Does anything accept connections at PATH? */
+static bool
+connectable (const char *path)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  snprintf (sa.sun_path, sizeof sa.sun_path, "%s", path);
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  bool ok = fd >= 0 && connect (fd, (struct sockaddr *) &sa, sizeof sa) == 0;
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
 /* Binds PATH, root only. A socket file left by a dead monitor is
  * replaced; one a live monitor answers on is not. */
 static int
@@ -242,13 +262,21 @@ listen_on (const char *path, struct hr_error *err)
     return hr_error_set (err, ENAMETOOLONG, "--socket \"%s\": longer than %zu bytes", path, sizeof sa.sun_path - 1);
   memcpy (sa.sun_path, path, strlen (path) + 1);
   struct stat st;
-  if (lstat (path, &st) == 0)
+  /* hardrun's stand-in for an exec (shim/monitor_standin.c) listens for
+   * at most 10 s without greeting: wait for it to go */
+  for (int i = 0; lstat (path, &st) == 0; i++)
     {
       if (!S_ISSOCK (st.st_mode))
         return hr_error_set (err, EEXIST, "\"%s\" exists and is not a socket", path);
       if (hr_monitor_listening (path))
         return hr_error_set (err, EADDRINUSE, "another monitor listens on \"%s\"", path);
+      if (i < 150 && connectable (path))
+        {
+          nanosleep (&(struct timespec) { .tv_nsec = 100 * 1000 * 1000 }, NULL);
+          continue;
+        }
       unlink (path);
+      break;
     }
   char dir[sizeof sa.sun_path];
   snprintf (dir, sizeof dir, "%s", path);

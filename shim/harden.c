@@ -9,6 +9,7 @@
 #include "log.h"
 #include "attest.h"
 #include "monitor_client.h"
+#include "monitor_standin.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -404,6 +405,8 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
   r = hr_settings_select (s, cmd, NULL, hr_json_string (hr_json_get (record, "profile")), err);
   if (r < 0)
     return r;
+  /* a container handed to hardrun-monitor needs a listener for the exec */
+  hr_monitor_standin (record);
   fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
   struct hr_ceiling c;
   r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);

@@ -20,10 +20,17 @@
 /* Largest event hardrun sends (the monitor reads at most this much). */
 #define HR_MONITOR_MAX_EVENT (64 * 1024)
 
+/* The byte the monitor sends on every connection it accepts. */
+#define HR_MONITOR_GREETING "H"
+/* How long the probe waits for it: a monitor too busy to greet within
+ * this is treated as down (the container gets the plain errno profile). */
+#define HR_MONITOR_PROBE_MS 100
+
 /* The monitor's socket under policy P. */
 const char *hr_monitor_socket (const struct hr_policy *p);
 
-/* Does a monitor accept connections at PATH? One non-blocking connect. */
+/* Does a monitor accept connections at PATH and greet? One non-blocking
+ * connect, and a wait of at most HR_MONITOR_PROBE_MS for the greeting. */
 bool hr_monitor_listening (const char *path);
 
 /* Sends EVENT (one JSON object) to the monitor at PATH without waiting:

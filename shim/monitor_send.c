@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -43,11 +44,15 @@ connect_to (const char *path)
 bool
 hr_monitor_listening (const char *path)
 {
-  int fd = connect_to (path);
+  cleanup_close int fd = connect_to (path);
   if (fd < 0)
     return false;
-  close (fd);
-  return true;
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+  char c = 0;
+  int n;
+  while ((n = poll (&p, 1, HR_MONITOR_PROBE_MS)) < 0 && errno == EINTR)
+    ;
+  return n == 1 && recv (fd, &c, 1, MSG_DONTWAIT) == 1 && c == HR_MONITOR_GREETING[0];
 }
 
 int

@@ -144,6 +144,40 @@ monitor_down() {
 	monitor_down crun
 }
 
+exec_down() {
+	local rt=$1 b="$BATS_TEST_TMPDIR/bundle"
+	start_monitor
+	make_bundle "$b" 'sleep 60'
+	hrun "$rt" run -d --bundle "$b" "xdown-$rt" </dev/null >/dev/null 2>&1 3>&-
+	[ "$(jq -r .linux.seccomp.listenerPath "$b/config.json")" = "$MSOCK" ]
+	kill -9 "$MPID"
+	wait "$MPID" 2>/dev/null || true
+	MPID=""
+	# the runtime hands the exec's descriptor to a stand-in: the exec runs,
+	# and its watched syscalls fail (ENOSYS: the listener has gone)
+	run hrun "$rt" exec "xdown-$rt" syscall-probe storm 5
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "storm ok=0 EPERM=0 ENOSYS=5 other=0" ]
+	# a create meanwhile is not handed to the stand-in
+	local b2="$BATS_TEST_TMPDIR/bundle2"
+	make_bundle "$b2" 'syscall-probe storm 1'
+	run hrun "$rt" run --bundle "$b2" "xnew-$rt"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$output" = "storm ok=0 EPERM=1 ENOSYS=0 other=0" ]
+	[ "$(jq -r '.linux.seccomp.listenerPath // "none"' "$b2/config.json")" = none ]
+}
+
+@test "runc: with the monitor killed an exec into a monitored container still runs, its syscalls failing" {
+	require_runtime runc
+	exec_down runc
+}
+
+@test "crun: with the monitor killed an exec into a monitored container still runs, its syscalls failing" {
+	require_runtime crun
+	exec_down crun
+}
+
 storm() {
 	local rt=$1 b="$BATS_TEST_TMPDIR/bundle"
 	start_monitor --rate-interval 1
