@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The host id for container id ID under MAPPINGS (linux.uidMappings or
  * gidMappings); ID itself without mappings; -1 when unmapped. */
@@ -44,6 +45,22 @@ hr_attest_expect (const struct hr_json *spec, char *buf, size_t size)
   const struct hr_json *c = hr_json_get (proc, "capabilities");
   for (int i = 0; i < HR_CAPSET_COUNT; i++)
     caps[i] = hr_caps_from_list (hr_json_get (c, hr_capset_names[i]), NULL);
+  /* A user namespace joined by path brings mappings the config does not
+   * show: the host ids cannot be known here. */
+  const struct hr_json *nss = hr_json_get (lnx, "namespaces");
+  for (size_t i = 0; i < hr_json_len (nss); i++)
+    {
+      const struct hr_json *ns = hr_json_at (nss, i);
+      const char *type = hr_json_string (hr_json_get (ns, "type"));
+      const char *path = hr_json_string (hr_json_get (ns, "path"));
+      if (type && strcmp (type, "user") == 0 && path && *path)
+        {
+          if (hr_json_len (hr_json_get (lnx, "uidMappings")) == 0)
+            uid = -1;
+          if (hr_json_len (hr_json_get (lnx, "gidMappings")) == 0)
+            gid = -1;
+        }
+    }
   /* a process that may change its ids is held to its capabilities alone */
   if (uid >= 0)
     uid = caps[HR_CAPSET_BOUNDING] & (UINT64_C (1) << 7) ? -1 : host_id (hr_json_get (lnx, "uidMappings"), uid);

@@ -292,6 +292,11 @@ test_attest (void)
     "\"gidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":65536}]}}");
   ok (hr_attest_expect (userns, expect, sizeof expect), "attest: a user namespace");
   check_str (expect, "uid=100000 gid=200000 caps=0,0,0,0,0 nnp=0 seccomp=0 ro=0");
+  /* a user namespace joined by path: its mappings are not in the config */
+  cleanup_json struct hr_json *joined = parse_json ("{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}},"
+    "\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/42/ns/user\"},{\"type\":\"pid\"}]}}");
+  ok (hr_attest_expect (joined, expect, sizeof expect), "attest: a joined user namespace");
+  check_str (expect, "uid=-1 gid=-1 caps=0,0,0,0,0 nnp=0 seccomp=0 ro=0");
   /* CAP_SETUID kept: the process may change its ids; only capabilities count */
   cleanup_json struct hr_json *setuid = parse_json ("{\"process\":{\"user\":{\"uid\":0,\"gid\":0},"
     "\"capabilities\":{\"bounding\":[\"CAP_SETUID\",\"CAP_SETGID\"]}}}");
