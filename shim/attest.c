@@ -52,9 +52,11 @@ add (char *why, size_t size, size_t *off, const char *fmt, ...)
 
 #define SEP (off ? "; " : "")
 
-/* Uid:/Gid: lines hold real, effective, saved and filesystem ids. */
+/* Uid:/Gid: lines hold real, effective, saved and filesystem ids. FIELDS:
+ * how many must match (without no_new_privs a set-user-ID program may
+ * change all but the real id). */
 static void
-check_ids (const char *status, const char *key, int64_t want, char *why, size_t size, size_t *pos)
+check_ids (const char *status, const char *key, int64_t want, int fields, char *why, size_t size, size_t *pos)
 {
   size_t off = *pos;
   if (want < 0)
@@ -66,7 +68,7 @@ check_ids (const char *status, const char *key, int64_t want, char *why, size_t 
       add (why, size, pos, "%s%s: unreadable", SEP, key);
       return;
     }
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < fields; i++)
     if (id[i] != want)
       {
         add (why, size, pos, "%s%s %lld where %" PRId64 " is required", SEP, key, id[i], want);
@@ -96,8 +98,8 @@ hr_attest_check (const struct hr_attest *e, const char *status, const char *moun
 {
   size_t off = 0;
   why[0] = '\0';
-  check_ids (status, "Uid", e->uid, why, size, &off);
-  check_ids (status, "Gid", e->gid, why, size, &off);
+  check_ids (status, "Uid", e->uid, e->nnp ? 4 : 1, why, size, &off);
+  check_ids (status, "Gid", e->gid, e->nnp ? 4 : 1, why, size, &off);
   /* What the kernel lets a process hold after execve (capabilities(7)):
    * bounding and ambient only shrink; with no_new_privs the permitted set
    * cannot grow past what the runtime set, else execve may add the

@@ -308,6 +308,13 @@ test_attest (void)
   ok (hr_attest_check (&e, STATUS ("0\t0\t0\t0", "0\t0\t0\t0", Z, "00000000000000c0", "00000000000000c0",
                                    "00000000000000c0", Z, "0", "0"), MOUNTS_RW, why, sizeof why),
       "attest: root without no_new_privs holds its bounding set");
+  /* without no_new_privs a set-user-ID program changes all but the real id */
+  cleanup_json struct hr_json *nonnp = parse_json ("{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}}");
+  ok (hr_attest_expect (nonnp, expect, sizeof expect) && hr_attest_parse (expect, &e), "attest: no no_new_privs");
+  ok (hr_attest_check (&e, STATUS ("1000\t0\t0\t0", "1000\t1000\t1000\t1000", Z, Z, Z, Z, Z, "0", "0"), MOUNTS_RW,
+                       why, sizeof why), "attest: without no_new_privs a set-user-ID root program passes");
+  ok (!hr_attest_check (&e, STATUS ("0\t0\t0\t0", "1000\t1000\t1000\t1000", Z, Z, Z, Z, Z, "0", "0"), MOUNTS_RW,
+                        why, sizeof why), "attest: ... but not a real uid of 0");
   cleanup_json struct hr_json *noproc = parse_json ("{\"root\":{}}");
   ok (!hr_attest_expect (noproc, expect, sizeof expect), "attest: nothing to attest without a process");
 }
