@@ -406,7 +406,7 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
   if (r < 0)
     return r;
   /* a container handed to hardrun-monitor needs a listener for the exec */
-  hr_monitor_standin (record);
+  hr_monitor_standin (&s->policy, record);
   fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
   struct hr_ceiling c;
   r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);

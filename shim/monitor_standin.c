@@ -37,6 +37,9 @@ monitored (const char *bundle, char *path, size_t size)
   size_t len = 0;
   if (fd < 0 || hr_read_fd_limited (fd, file, MAX_CONFIG, &buf, &len, NULL) < 0)
     return false;
+  /* most execs end here, without a parse: no monitor was involved */
+  if (memmem (buf, len, "\"" HR_NOTIFY_META_PREFIX " ", strlen (HR_NOTIFY_META_PREFIX) + 2) == NULL)
+    return false;
   cleanup_json struct hr_json *doc = NULL;
   if (hr_json_parse (buf, len, file, &doc, NULL) < 0)
     return false;
@@ -100,10 +103,14 @@ serve (const char *path, int ready)
 }
 
 void
-hr_monitor_standin (const struct hr_json *record)
+hr_monitor_standin (const struct hr_policy *policy, const struct hr_json *record)
 {
   char path[sizeof ((struct sockaddr_un *) 0)->sun_path];
-  if (!monitored (hr_json_string (hr_json_get (record, "bundle")), path, sizeof path) || hr_monitor_listening (path))
+  /* the usual case first: the policy's monitor greets */
+  if (record == NULL || (policy && !policy->monitor_off && hr_monitor_listening (hr_monitor_socket (policy))))
+    return;
+  if (!monitored (hr_json_string (hr_json_get (record, "bundle")), path, sizeof path)
+      || (policy && strcmp (path, hr_monitor_socket (policy)) != 0 && hr_monitor_listening (path)))
     return;
   int p[2];
   if (pipe2 (p, O_CLOEXEC) < 0)

@@ -12,8 +12,10 @@
 #define HARDRUN_MONITOR_STANDIN_H
 
 #include "json.h"
+#include "policyfile.h"
 
-/* RECORD: the container's record (record.h), or NULL. Best effort. */
-void hr_monitor_standin (const struct hr_json *record);
+/* RECORD: the container's record (record.h), or NULL; POLICY: the policy
+ * in force (its monitor is probed first). Best effort. */
+void hr_monitor_standin (const struct hr_policy *policy, const struct hr_json *record);
 
 #endif
