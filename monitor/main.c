@@ -79,7 +79,11 @@ usage (FILE *f)
            "                       [--queue N] [--rate-interval SECONDS]\n"
            "  --socket PATH          where hardrun and the runtimes connect (default %s)\n"
            "  --output FILE          append alerts to FILE as JSON lines; - for stdout (default: stdout)\n"
+#ifdef HAVE_LIBCURL
            "  --webhook URL          POST each alert to URL (retried; a full queue drops and counts)\n"
+#else
+           "  --webhook URL          (not in this build: it was built without libcurl)\n"
+#endif
            "  --syslog               send alerts to syslog (LOG_AUTHPRIV)\n"
            "  --queue N              alerts each sink may hold before it drops (default %d)\n"
            "  --rate-interval SEC    one alert per container and syscall per SEC, counts after;\n"
