@@ -30,6 +30,12 @@
  *   sysfs-anywhere-readonly every sysfs and cgroup mount ends up read-only
  *   proc-anywhere-flags     every proc mount ends up nosuid, noexec, nodev
  *   bind-flags              every bind mount ends up nosuid and nodev
+ *   bind-source-judged      every bind source that runs resolves (as the
+ *                           fake host answers), is bound by the path it
+ *                           resolves to, and neither that path nor what is
+ *                           mounted there is sensitive, inside the root
+ *                           filesystem, or swappable
+ *   cwd-not-proc            process.cwd is not under /proc or /dev/fd
  *   mount-option-overridden one of the five above, where the options name
  *                           the flag but a later word undoes it
  *   no-shared-propagation   no mount and not the rootfs propagates shared
@@ -50,6 +56,7 @@
 #include "fuzz.h"
 #include "cleanup.h"
 #include "host-fake.h"
+#include "host.h"
 #include "json.h"
 #include "pathname.h"
 #include "spec.h"
@@ -83,7 +90,10 @@ static const struct hr_policy_ctx ctx = {
 static const char *const ns_files[] = { "pid", "net", "mnt", "ipc", "uts", "user", "cgroup", "time" };
 
 /* The fake host: AppArmor on; the host's namespaces are /proc/1/ns/X and
- * /proc/self/ns/X; one symlink that leads to the Docker socket. */
+ * /proc/self/ns/X; one symlink that leads to the Docker socket; and one
+ * source of each family that must not be bound: a missing one, one
+ * through a procfs link, a volume onto which "/" is mounted, a block
+ * device, one others could swap, one that leads into the bundle's rootfs. */
 static void
 fake_host (void)
 {
@@ -99,6 +109,30 @@ fake_host (void)
     }
   hr_fake_set_realpath ("/srv/data/sock", "/run/docker.sock");
   hr_fake_set_realpath ("/srv/link-to-etc", "/etc");
+  hr_fake_set_realpath ("/srv/missing", NULL);
+  hr_fake_set_realpath ("/srv/pid1-root", "!EXDEV");
+  hr_fake_set_identity ("/var/lib/docker/volumes/v/_data", "/");
+  hr_fake_set_type ("/srv/blk", 'b', 8, 0);
+  hr_fake_set_swappable ("/srv/shared/vol", "\"/srv/shared\" is writable by anyone");
+  hr_fake_set_realpath ("/srv/into-root", "/run/fuzz/bundle/rootfs/x");
+}
+
+/* bind-source-judged: SRC resolves as the fake host answers, is bound by
+ * that path, and neither it nor what is mounted there is sensitive, in the
+ * root filesystem ROOTFS, or swappable. */
+static void
+check_bind_source (const struct hr_json *m, size_t i, const char *rootfs)
+{
+  const char *src = hr_json_string (hr_json_get (m, "source"));
+  struct hr_host_object o = { 0 };
+  const char *what = NULL;
+  bool ok = src && src[0] == '/' && hr_host_resolve (src, &o, NULL) == 0 && strcmp (o.path, src) == 0
+            && !hr_path_is_under (o.path, rootfs) && o.swappable == NULL;
+  const char *why = ok ? hr_host_object_why_sensitive (&o, &what) : NULL;
+  /* restricted lets no sensitive path through read-only */
+  FUZZ_INVARIANT ("bind-source-judged", ok && why == NULL, "mounts[%zu]: bind source \"%s\" is not what was judged%s%s",
+                  i, src ? src : "(none)", why ? ": " : "", why ? why : "");
+  hr_host_object_release (&o);
 }
 
 /* ---- readers ---- */
@@ -287,6 +321,14 @@ check_filesystem (const struct hr_json *spec)
       FUZZ_INVARIANT ("scratch-tmpfs", found, "nothing is mounted at \"%s\" under a read-only root", scratch[k]);
     }
 
+  char rootfs[PATH_MAX];
+  const char *root_path = str_member (hr_json_get (spec, "root"), "path");
+  snprintf (rootfs, sizeof rootfs, "%s%s%s", root_path && root_path[0] == '/' ? "" : ctx.bundle_dir,
+            root_path && root_path[0] == '/' ? "" : "/", root_path ? root_path : "");
+  char cwd[PATH_MAX];
+  if (normalized (str_member (hr_json_get (spec, "process"), "cwd"), cwd))
+    FUZZ_INVARIANT ("cwd-not-proc", !hr_path_is_under (cwd, "/proc") && !hr_path_is_under (cwd, "/dev/fd"),
+                    "process.cwd \"%s\" reaches the host through procfs", cwd);
   for (size_t i = 0; i < hr_json_len (mounts); i++)
     {
       const struct hr_json *m = hr_json_at (mounts, i);
@@ -308,7 +350,11 @@ check_filesystem (const struct hr_json *spec)
         MOUNT_INVARIANT ("proc-anywhere-flags", proc_flags, "mounts[%zu]: proc at \"%s\" lacks nosuid, noexec or nodev",
                          i, dest);
       if (is_bind (m))
-        MOUNT_INVARIANT ("bind-flags", bind_flags, "mounts[%zu]: bind mount at \"%s\" lacks nosuid or nodev", i, dest);
+        {
+          MOUNT_INVARIANT ("bind-flags", bind_flags, "mounts[%zu]: bind mount at \"%s\" lacks nosuid or nodev", i,
+                           dest);
+          check_bind_source (m, i, rootfs);
+        }
       const struct hr_json *opts = hr_json_get (m, "options");
       for (size_t k = 0; k < hr_json_len (opts); k++)
         FUZZ_INVARIANT ("no-shared-propagation", !shared_propagation (hr_json_string (hr_json_at (opts, k))),
@@ -432,7 +478,9 @@ check_host_interfaces (const struct hr_json *spec)
         {
           const char *path = str_member (hr_json_at (list, i), "path");
           char *resolved = path ? hr_host_realpath (path) : NULL;
-          bool ok = path && path[0] == '/' && resolved && hr_strlist_contains (&restricted.hook_paths, resolved);
+          bool ok = false;
+          for (size_t h = 0; path && path[0] == '/' && resolved && h < restricted.hooks_allow.n; h++)
+            ok |= strcmp (restricted.hooks_allow.v[h].path, resolved) == 0;
           free (resolved);
           FUZZ_INVARIANT ("hooks", ok, "hooks.%s[%zu] runs \"%s\" on the host", kinds[k], i, path ? path : "(none)");
         }

@@ -2,6 +2,8 @@
 #include "admin.h"
 #include "cleanup.h"
 #include "harden.h"
+#include "policylint.h"
+#include "kube/explain.h"
 #include "policy/seccomp.h"
 #include "spec.h"
 
@@ -122,12 +124,19 @@ explain (const struct hr_cmdline *cmd, struct hr_error *err)
   snprintf (apparmor_dir, sizeof apparmor_dir, "%s/apparmor", s.datadir);
   struct hr_policy_ctx ctx = {
     .profile = &s.profile,
-    .container_id = "explain",
+    /* engines name a bundle directory by its container's ID, which hook
+     * patterns ("{id}") compare with */
+    .container_id = S_ISDIR (st.st_mode) && strrchr (target, '/') && strrchr (target, '/')[1] ? strrchr (target, '/') + 1
+                                                                                             : "explain",
     .bundle_dir = S_ISDIR (st.st_mode) ? target : ".",
     .seccomp_dir = seccomp_dir,
     .apparmor_dir = apparmor_dir,
     /* nothing is reserved: SELinux pairs are not allocated by explain */
     .state_dir = "/nonexistent",
+    .hook_path = s.hook_path,
+    .hook_key = s.hook_key,
+    .cri = s.cri,
+    .judge_only = true,
   };
   if (r == 0)
     r = hr_policy_apply (&ctx, f.doc, &rep, err);
@@ -230,6 +239,12 @@ policy_check (const struct hr_cmdline *cmd, const char *file, struct hr_error *e
   if (r < 0)
     return r;
   r = caps_known_to_libcap (&p, err);
+  struct hr_strlist warnings = { 0 };
+  if (r == 0)
+    r = hr_policy_lint (&p, &warnings, err);
+  for (size_t i = 0; i < warnings.n; i++)
+    printf ("warning: %s\n", warnings.v[i]);
+  hr_strlist_release (&warnings);
   cleanup_free char *datadir = hr_find_datadir ();
   for (size_t i = 0; i < p.n_profiles && r == 0; i++)
     {
@@ -309,7 +324,12 @@ int
 hr_admin_main (const struct hr_cmdline *cmd, struct hr_error *err)
 {
   if (cmd->command == HR_CMD_HARDRUN_EXPLAIN)
-    return explain (cmd, err);
+    {
+      for (size_t i = 0; i < cmd->n_args; i++)
+        if (strcmp (cmd->args[i], "--kubernetes") == 0)
+          return hr_kube_explain (cmd, err);
+      return explain (cmd, err);
+    }
   const char *sub = cmd->n_args > 0 ? cmd->args[0] : NULL;
   const char *arg = cmd->n_args > 1 ? cmd->args[1] : NULL;
   if (sub && strcmp (sub, "check") == 0)

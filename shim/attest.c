@@ -9,20 +9,101 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Reads a decimal number at **P up to the next "," or the end: no sign,
+ * no leading zero, at most MAX. */
+static bool
+take_dec (const char **p, uint64_t max, uint64_t *ret)
+{
+  const char *s = *p;
+  uint64_t v = 0;
+  size_t n = 0;
+  for (; s[n] >= '0' && s[n] <= '9'; n++)
+    {
+      if (n >= 10 || (n > 0 && s[0] == '0'))
+        return false;
+      v = v * 10 + (uint64_t) (s[n] - '0');
+    }
+  if (n == 0 || v > max)
+    return false;
+  *p = s + n;
+  *ret = v;
+  return true;
+}
+
+/* A host id: "-1" (not checked) or a number up to UINT32_MAX. */
+static bool
+take_id (const char **p, int64_t *ret)
+{
+  uint64_t v;
+  if (strncmp (*p, "-1", 2) == 0)
+    {
+      *p += 2;
+      *ret = -1;
+      return true;
+    }
+  if (!take_dec (p, UINT32_MAX, &v))
+    return false;
+  *ret = (int64_t) v;
+  return true;
+}
+
+/* A capability mask: 1 to 16 lower-case hex digits, no leading zero. */
+static bool
+take_hex (const char **p, uint64_t *ret)
+{
+  const char *s = *p;
+  uint64_t v = 0;
+  size_t n = 0;
+  for (; (s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f'); n++)
+    {
+      if (n >= 16 || (n > 0 && s[0] == '0'))
+        return false;
+      v = v << 4 | (uint64_t) (s[n] <= '9' ? s[n] - '0' : s[n] - 'a' + 10);
+    }
+  if (n == 0)
+    return false;
+  *p = s + n;
+  *ret = v;
+  return true;
+}
+
+static bool
+take_lit (const char **p, const char *lit)
+{
+  size_t n = strlen (lit);
+  if (strncmp (*p, lit, n) != 0)
+    return false;
+  *p += n;
+  return true;
+}
+
+static bool
+take_flag (const char **p, const char *name, bool *ret)
+{
+  if (!take_lit (p, name) || (**p != '0' && **p != '1'))
+    return false;
+  *ret = **p == '1';
+  (*p)++;
+  return true;
+}
+
 bool
 hr_attest_parse (const char *arg, struct hr_attest *ret)
 {
-  int nnp, sc, ro;
-  long long uid, gid;
-  unsigned long long c[5];
-  int used = 0;
-  if (arg == NULL
-      || sscanf (arg, "uid=%lld gid=%lld caps=%llx,%llx,%llx,%llx,%llx nnp=%d seccomp=%d ro=%d%n", &uid, &gid, &c[0],
-                 &c[1], &c[2], &c[3], &c[4], &nnp, &sc, &ro, &used) != 10 || arg[used] != '\0')
+  struct hr_attest a = { 0 };
+  const char *p = arg;
+  if (arg == NULL || strnlen (arg, HR_ATTEST_MAX) >= HR_ATTEST_MAX)
     return false;
-  *ret = (struct hr_attest) { .uid = uid, .gid = gid, .nnp = nnp == 1, .seccomp = sc == 1, .readonly_root = ro == 1 };
+  if (!take_lit (&p, "uid=") || !take_id (&p, &a.uid) || !take_lit (&p, ",gid=") || !take_id (&p, &a.gid)
+      || !take_lit (&p, ",caps="))
+    return false;
   for (int i = 0; i < 5; i++)
-    ret->caps[i] = c[i];
+    if ((i > 0 && !take_lit (&p, ":")) || !take_hex (&p, &a.caps[i]))
+      return false;
+  if (!take_flag (&p, ",nnp=", &a.nnp) || !take_flag (&p, ",seccomp=", &a.seccomp)
+      || !take_flag (&p, ",ro=", &a.readonly_root) || *p != '\0')
+    return false;
+  *ret = a;
   return true;
 }
 

@@ -22,12 +22,20 @@ struct hr_attest
   bool readonly_root;           /* the root mount must be read-only */
 };
 
-/* The expectation for SPEC (a hardened config.json) as one argument,
- * "uid=N gid=N caps=B,E,I,P,A nnp=0|1 seccomp=0|1 ro=0|1" (caps in hex).
- * Returns false when SPEC has no process to attest. */
+/* The longest expectation, its NUL included. */
+#define HR_ATTEST_MAX 160
+
+/* The expectation for SPEC (a hardened config.json) as one compact token of
+ * numbers and flags, no path and no free text (it rides on hardrun-hook's
+ * argv, hookargs.h):
+ *   "uid=N,gid=N,caps=B:E:I:P:A,nnp=0|1,seccomp=0|1,ro=0|1"
+ * ids decimal up to 4294967295 or -1 (not checked), caps lower-case hex
+ * without leading zeros. Returns false when SPEC has no process to attest
+ * or the token does not fit SIZE. */
 bool hr_attest_expect (const struct hr_json *spec, char *buf, size_t size);
 
-/* Parses that argument. */
+/* Parses that token strictly: fields in that order, nothing before, between
+ * or after them; false for anything else. */
 bool hr_attest_parse (const char *arg, struct hr_attest *ret);
 
 /* Checks a process's /proc/PID/status (STATUS) and /proc/PID/mountinfo

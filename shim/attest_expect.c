@@ -68,8 +68,13 @@ hr_attest_expect (const struct hr_json *spec, char *buf, size_t size)
     gid = caps[HR_CAPSET_BOUNDING] & (UINT64_C (1) << 6) ? -1 : host_id (hr_json_get (lnx, "gidMappings"), gid);
   const struct hr_json *nnp = hr_json_get (proc, "noNewPrivileges");
   const struct hr_json *ro = hr_json_get (hr_json_get (spec, "root"), "readonly");
-  int n = snprintf (buf, size, "uid=%" PRId64 " gid=%" PRId64 " caps=%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%" PRIx64
-                    ",%" PRIx64 " nnp=%d seccomp=%d ro=%d", uid, gid, caps[0], caps[1], caps[2], caps[3], caps[4],
+  /* ids past the 32-bit range (mappings no runtime accepts) are not judged */
+  if (uid > (int64_t) UINT32_MAX)
+    uid = -1;
+  if (gid > (int64_t) UINT32_MAX)
+    gid = -1;
+  int n = snprintf (buf, size, "uid=%" PRId64 ",gid=%" PRId64 ",caps=%" PRIx64 ":%" PRIx64 ":%" PRIx64 ":%" PRIx64
+                    ":%" PRIx64 ",nnp=%d,seccomp=%d,ro=%d", uid, gid, caps[0], caps[1], caps[2], caps[3], caps[4],
                     nnp && nnp->type == HR_JSON_TRUE, hr_json_is_object (hr_json_get (lnx, "seccomp")),
                     ro && ro->type == HR_JSON_TRUE);
   return n > 0 && (size_t) n < size;

@@ -36,7 +36,10 @@ hr_audit_record (const struct hr_decision *d)
   hr_log_time (when, sizeof when);
 
   const struct hr_report *rep = d->report;
-  const char *result = d->error ? "refused" : rep && rep->changed ? "changed" : "unchanged";
+  const char *result = d->unchecked ? "unchecked"
+                       : d->error ? "refused"
+                       : rep && rep->changed ? "changed"
+                       : "unchanged";
   set_str (rec, "time", when);
   set_str (rec, "event", "decision");
   set_str (rec, "command", d->cmd ? hr_command_name (d->cmd->command) : NULL);

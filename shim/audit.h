@@ -28,6 +28,7 @@ struct hr_decision
   const struct hr_report *report;        /* borrowed, may be NULL */
   const struct hr_profile *modes;        /* borrowed: the modes in force */
   const char *error;                     /* borrowed: set when hardrun refused or failed */
+  bool unchecked;                        /* ERROR is why the spec went to the runtime unchecked */
 };
 
 /* Builds the record of D (owned by the caller). */

@@ -125,21 +125,21 @@ static const struct opt_def events_opts[] = {
   { "interval", false, HR_OPT_OTHER }, { "stats", true, HR_OPT_OTHER }, HELP_OPT, END_OPT
 };
 static const struct opt_def update_opts[] = {
-  { "resources,r", false, HR_OPT_OTHER },
-  { "blkio-weight", false, HR_OPT_OTHER },
-  { "cpu-period", false, HR_OPT_OTHER },
-  { "cpu-quota", false, HR_OPT_OTHER },
-  { "cpu-share", false, HR_OPT_OTHER },
-  { "cpu-rt-period", false, HR_OPT_OTHER },
-  { "cpu-rt-runtime", false, HR_OPT_OTHER },
+  { "resources,r", false, HR_OPT_RESOURCES },
+  { "blkio-weight", false, HR_OPT_UPDATE_INT },
+  { "cpu-period", false, HR_OPT_UPDATE_UINT },
+  { "cpu-quota", false, HR_OPT_UPDATE_SINT },
+  { "cpu-share", false, HR_OPT_UPDATE_UINT },
+  { "cpu-rt-period", false, HR_OPT_UPDATE_UINT },
+  { "cpu-rt-runtime", false, HR_OPT_UPDATE_SINT },
   { "cpuset-cpus", false, HR_OPT_OTHER },
   { "cpuset-mems", false, HR_OPT_OTHER },
-  { "kernel-memory", false, HR_OPT_OTHER },
-  { "kernel-memory-tcp", false, HR_OPT_OTHER },
-  { "memory", false, HR_OPT_OTHER },
-  { "memory-reservation", false, HR_OPT_OTHER },
-  { "memory-swap", false, HR_OPT_OTHER },
-  { "pids-limit", false, HR_OPT_OTHER },
+  { "kernel-memory", false, HR_OPT_UPDATE_MEMORY },
+  { "kernel-memory-tcp", false, HR_OPT_UPDATE_MEMORY },
+  { "memory", false, HR_OPT_UPDATE_MEMORY },
+  { "memory-reservation", false, HR_OPT_UPDATE_MEMORY },
+  { "memory-swap", false, HR_OPT_UPDATE_MEMORY },
+  { "pids-limit", false, HR_OPT_PIDS_LIMIT },
   { "l3-cache-schema", false, HR_OPT_OTHER },
   { "mem-bw-schema", false, HR_OPT_OTHER },
   HELP_OPT, END_OPT,
@@ -240,6 +240,187 @@ hr_parse_go_bool (const char *s, bool *ret)
         return true;
       }
   return false;
+}
+
+static char
+lower (char c)
+{
+  return (char) (c | 0x20);
+}
+
+/* Go's strconv.underscoreOK: underscores only between digits, or right
+ * after a base prefix. */
+static bool
+underscores_ok (const char *s)
+{
+  char saw = '^';
+  size_t i = 0, n = strlen (s);
+  bool hex = false;
+  if (n >= 2 && s[0] == '0' && (lower (s[1]) == 'b' || lower (s[1]) == 'o' || lower (s[1]) == 'x'))
+    {
+      i = 2;
+      saw = '0';
+      hex = lower (s[1]) == 'x';
+    }
+  for (; i < n; i++)
+    {
+      if ((s[i] >= '0' && s[i] <= '9') || (hex && lower (s[i]) >= 'a' && lower (s[i]) <= 'f'))
+        {
+          saw = '0';
+          continue;
+        }
+      if (s[i] == '_')
+        {
+          if (saw != '0')
+            return false;
+          saw = '_';
+          continue;
+        }
+      if (saw == '_')
+        return false;
+      saw = '!';
+    }
+  return saw != '_';
+}
+
+bool
+hr_parse_go_int (const char *s, int64_t *ret)
+{
+  bool neg = false;
+  if (*s == '+' || *s == '-')
+    neg = *s++ == '-';
+  const char *unsigned_part = s;
+  size_t n = strlen (s);
+  if (n == 0)
+    return false;
+  unsigned base = 10;
+  if (s[0] == '0')
+    {
+      if (n >= 3 && lower (s[1]) == 'b')
+        base = 2, s += 2;
+      else if (n >= 3 && lower (s[1]) == 'o')
+        base = 8, s += 2;
+      else if (n >= 3 && lower (s[1]) == 'x')
+        base = 16, s += 2;
+      else
+        base = 8, s += 1;
+    }
+  uint64_t v = 0;
+  bool underscores = false;
+  for (; *s; s++)
+    {
+      unsigned d;
+      if (*s == '_')
+        {
+          underscores = true;
+          continue;
+        }
+      if (*s >= '0' && *s <= '9')
+        d = (unsigned) (*s - '0');
+      else if (lower (*s) >= 'a' && lower (*s) <= 'z')
+        d = (unsigned) (lower (*s) - 'a' + 10);
+      else
+        return false;
+      if (d >= base || v > (UINT64_MAX - d) / base)
+        return false;
+      v = v * base + d;
+    }
+  if (underscores && !underscores_ok (unsigned_part))
+    return false;
+  if ((!neg && v > (uint64_t) INT64_MAX) || (neg && v > (uint64_t) INT64_MAX + 1))
+    return false;
+  *ret = neg ? (int64_t) (0 - v) : (int64_t) v;
+  return true;
+}
+
+static void usage_error (struct hr_cmdline *cmd, const char *fmt, const char *a, const char *b);
+
+/* strconv.ParseUint (S, 10, 64) or, with SIGNED, ParseInt (S, 10, 64). */
+static bool
+decimal_ok (const char *s, bool is_signed)
+{
+  bool neg = false;
+  if (is_signed && (*s == '+' || *s == '-'))
+    neg = *s++ == '-';
+  if (*s == '\0')
+    return false;
+  uint64_t v = 0;
+  for (; *s; s++)
+    {
+      if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t) (*s - '0')) / 10)
+        return false;
+      v = v * 10 + (uint64_t) (*s - '0');
+    }
+  return !is_signed || v <= (uint64_t) INT64_MAX + (neg ? 1 : 0);
+}
+
+/* go-units RAMInBytes's pattern: ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$
+ * (runc also takes "-1"). */
+static bool
+memory_ok (const char *s)
+{
+  if (strcmp (s, "-1") == 0)
+    return true;
+  if (*s < '0' || *s > '9')
+    return false;
+  while (*s >= '0' && *s <= '9')
+    s++;
+  while (*s == '.' && s[1] >= '0' && s[1] <= '9')
+    for (s++; *s >= '0' && *s <= '9'; s++)
+      ;
+  if (*s == ' ')
+    s++;
+  if (*s && strchr ("kKmMgGtTpP", *s))
+    s++;
+  if (*s == 'i' || *s == 'I')
+    s++;
+  if (*s == 'b' || *s == 'B')
+    s++;
+  return *s == '\0';
+}
+
+/* update: the values runc would reject. crun copies its numeric flags'
+ * text into a JSON document unquoted, so a value such as
+ * "1},\"pids\":{\"limit\":-1" would be read as more resources there: every
+ * number must be one runc takes. The int flags are parsed by Go's flag
+ * package whatever else is given; the others only when -r is not. */
+static void
+check_update_values (struct hr_cmdline *cmd)
+{
+  bool resources = false;
+  for (size_t i = 0; i < cmd->n_flags; i++)
+    if (cmd->flags[i].id == HR_OPT_RESOURCES)
+      resources = cmd->flags[i].value && cmd->flags[i].value[0];
+  for (size_t i = 0; i < cmd->n_flags && !cmd->usage_error; i++)
+    {
+      const struct hr_flag *f = &cmd->flags[i];
+      const char *v = f->value ? f->value : "";
+      int64_t n;
+      bool ok = true;
+      switch (f->id)
+        {
+        case HR_OPT_PIDS_LIMIT:
+        case HR_OPT_UPDATE_INT:
+          ok = hr_parse_go_int (v, &n);
+          break;
+        case HR_OPT_UPDATE_UINT:
+        case HR_OPT_UPDATE_SINT:
+          ok = resources || *v == '\0' || decimal_ok (v, f->id == HR_OPT_UPDATE_SINT);
+          break;
+        case HR_OPT_UPDATE_MEMORY:
+          ok = resources || *v == '\0' || memory_ok (v);
+          break;
+        default:
+          break;
+        }
+      if (!ok)
+        {
+          char flag[128];
+          const char *written = cmd->runtime_argv[f->index];
+          snprintf (flag, sizeof flag, "%.*s", (int) strcspn (written, "="), written);
+          usage_error (cmd, "invalid value \"%s\" for flag %s", v, flag);
+        }
+    }
 }
 
 /* Which of DEF's comma-separated names equals NAME[0..len)? -1 if none. */
@@ -650,6 +831,8 @@ hr_cmdline_parse (int argc, char **argv, struct hr_cmdline *ret, struct hr_error
     }
   for (size_t k = consumed; k < n_sub; k++)
     ret->args[ret->n_args++] = seq[k];
+  if (ret->command == HR_CMD_UPDATE)
+    check_update_values (ret);
   if (ret->n_args > 0)
     {
       ret->id = ret->args[0];

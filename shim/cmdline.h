@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -66,6 +67,13 @@ enum hr_opt_id
   HR_OPT_LSM_PROFILE,
   HR_OPT_LSM_MOUNT_CONTEXT,
   HR_OPT_HELP,
+  HR_OPT_RESOURCES,             /* update -r/--resources FILE|- */
+  HR_OPT_PIDS_LIMIT,            /* update --pids-limit N */
+  /* update's other numbers, by how runc parses them */
+  HR_OPT_UPDATE_INT,            /* an int flag: Go's ParseInt (s, 0, 64) */
+  HR_OPT_UPDATE_UINT,           /* ParseUint (s, 10, 64) */
+  HR_OPT_UPDATE_SINT,           /* ParseInt (s, 10, 64) */
+  HR_OPT_UPDATE_MEMORY,         /* "-1" or go-units RAMInBytes */
 };
 
 /* One subcommand flag as written, for commands that may rewrite it (exec). */
@@ -147,5 +155,11 @@ const char *hr_command_name (enum hr_command cmd);
 
 /* Parses a Go strconv.ParseBool value. Returns false if not one. */
 bool hr_parse_go_bool (const char *s, bool *ret);
+
+/* Parses an int flag's value as runc's CLI library does (Go's
+ * strconv.ParseInt (S, 0, 64): a sign, then decimal, 0x/0o/0b or a leading
+ * 0 for octal, with underscores between digits). Returns false if Go
+ * rejects it. */
+bool hr_parse_go_int (const char *s, int64_t *ret);
 
 #endif

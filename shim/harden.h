@@ -19,6 +19,9 @@ struct hr_settings
   char *datadir;                /* owned: where profiles/ data lives */
   char *state_dir;              /* owned */
   char *hook_path;              /* owned: hardrun-hook, or NULL if not found */
+  char hook_key[24];            /* the audit sink's key hardrun-hook is given (hooksink.h) */
+  bool cri;                     /* the invocation comes from containerd's CRI (invocation.h) */
+  char note[768];               /* what the selection ignored or raised, or "" */
 };
 
 void hr_settings_release (struct hr_settings *s);

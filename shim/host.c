@@ -364,6 +364,34 @@ hr_host_bounding_caps (void)
   return caps;
 }
 
+/* ---- sockets ---- */
+
+/* Asked once per path and process: a create asks for every supplementary
+ * group, and containerd gives root a dozen. */
+bool
+hr_host_socket_group (const char *path, uint32_t *ret_gid)
+{
+  static struct
+  {
+    const char *path;
+    bool is;
+    uint32_t gid;
+  } seen[32];
+  static size_t n_seen;
+  for (size_t i = 0; i < n_seen; i++)
+    if (seen[i].path == path || strcmp (seen[i].path, path) == 0)
+      {
+        *ret_gid = seen[i].gid;
+        return seen[i].is;
+      }
+  struct stat st;
+  bool is = stat (path, &st) == 0 && S_ISSOCK (st.st_mode) && (st.st_mode & S_IWGRP);
+  *ret_gid = is ? (uint32_t) st.st_gid : 0;
+  if (n_seen < HR_ARRAY_SIZE (seen))
+    seen[n_seen++] = (__typeof__ (seen[0])) { path, is, *ret_gid };
+  return is;
+}
+
 /* ---- paths ---- */
 
 /* The kernel resolves the whole path in one open(), and /proc/self/fd

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "error.h"
 
@@ -32,5 +33,61 @@ uint64_t hr_host_bounding_caps (void);
 /* Resolves PATH on the host, following symlinks (realpath). Returns a
  * malloc'ed string, or NULL (errno set) if it does not resolve. */
 char *hr_host_realpath (const char *path);
+
+/* Is PATH a socket whose group GID may write it? *RET_GID is its group
+ * (false when PATH is no socket). */
+bool hr_host_socket_group (const char *path, uint32_t *ret_gid);
+
+/* ---- host objects (host-path.c) ---- */
+
+/* What a host path names once it is resolved the way the kernel resolves a
+ * bind mount's source: component by component from "/", following
+ * symlinks, never through procfs' links (/proc/self, /proc/PID/root,
+ * /proc/PID/fd/N: where those lead depends on the process that resolves
+ * them, and runc resolves later, as another process, after mounting the
+ * container's own /proc). */
+struct hr_host_object
+{
+  char *path;                   /* owned: where it leads (no symlinks, no "..") */
+  /* owned: the same object named at the first mount of its filesystem
+   * ("/" for a bind of the host's root onto a volume's _data): what it
+   * is, whatever it is called. Equal to PATH when nothing is bound. */
+  char *identity;
+  /* owned, NULL if none: a directory above PATH that someone other than
+   * root and hardrun's caller could change (replace PATH with a symlink)
+   * between hardrun's check and the runtime's mount, and who */
+  char *swappable;
+  /* the user who could, when it is one user (an owner), else -1 */
+  long swappable_uid;
+  unsigned type;                /* S_IFMT bits */
+  unsigned rdev_major, rdev_minor;      /* a device node's number */
+};
+
+static inline void
+hr_host_object_release (struct hr_host_object *o)
+{
+  free (o->path);
+  free (o->identity);
+  free (o->swappable);
+  o->path = o->identity = o->swappable = NULL;
+}
+
+/* Resolves PATH (absolute) into *RET. Fails with -ENOENT or -ENOTDIR when it
+ * does not exist, -EXDEV when it is reached through a procfs link, -ELOOP
+ * for too many symlinks, another negative errno when it cannot be examined;
+ * ERR says which component. */
+int hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *err);
+
+/* The uid_map and gid_map of the user namespace file PATH (a joined
+ * namespace: /proc/PID/ns/user or a bind mount of one), as hardrun's own
+ * namespace reads them: lines of "inside outside count", the outside ids
+ * being host ids. Malloc'ed strings in *RET_UID_MAP and *RET_GID_MAP
+ * (host_ns.c). Fails (negative errno) when PATH is no user namespace
+ * or cannot be examined. */
+int hr_host_userns_maps (const char *path, char **ret_uid_map, char **ret_gid_map, struct hr_error *err);
+
+/* Can the kernel give a container its own namespace of TYPE (an OCI type:
+ * "cgroup", "time", ...)? True when /proc/self/ns has it (host_ns.c). */
+bool hr_host_has_namespace (const char *type);
 
 #endif

@@ -15,6 +15,7 @@
 #include "policy/exec.h"
 #include "policyfile.h"
 #include "admin.h"
+#include "update.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -31,7 +32,8 @@ usage (FILE *out)
            "\n"
            "hardrun is used in place of runc. On create, run, restore and exec it\n"
            "hardens the container's spec, then executes the real runtime (runc or\n"
-           "crun) with the same arguments. Every other command passes through.\n"
+           "crun) with the same arguments. update may not lift a limit of the\n"
+           "container's profile. Every other command passes through.\n"
            "\n"
            "hardrun options (anywhere before COMMAND; never passed to the runtime):\n"
            "  --hardrun-profile NAME   hardening profile (default: restricted;\n"
@@ -44,6 +46,8 @@ usage (FILE *out)
            "\n"
            "hardrun's own commands:\n"
            "  hardrun explain [--json] BUNDLE|CONFIG   what hardrun would change, without running\n"
+           "  hardrun explain --kubernetes [--json|--sarif] FILE...\n"
+           "                                           the same for Kubernetes manifests\n"
            "  hardrun policy check [FILE]              validate a policy and its profiles\n"
            "  hardrun policy show [PROFILE]            print the effective profile\n"
            "\n"
@@ -98,6 +102,17 @@ exec_runtime (const struct hr_cmdline *cmd, const char *from_policy, char **argv
     return r;
   fflush (NULL);
   return hr_runtime_exec (path, argv ? argv : cmd->runtime_argv, err);
+}
+
+/* Runs the runtime as a child with the received argv; its exit status. */
+static int
+run_runtime (const struct hr_cmdline *cmd, const char *from_policy, struct hr_error *err)
+{
+  char path[PATH_MAX];
+  int r = hr_runtime_find (cmd->runtime, from_policy, path, sizeof path, NULL, err);
+  if (r < 0)
+    return r;
+  return hr_runtime_run (path, cmd->runtime_argv, err);
 }
 
 /* The runtime named in the policy file, for commands that pass through. A
@@ -203,18 +218,28 @@ main (int argc, char **argv)
       hr_record_remove (HARDRUN_STATE_DIR, cmd.root, cmd.id);
       r = exec_runtime (&cmd, rt, NULL, &err);
     }
-  else if (cmd.command == HR_CMD_NONE && cmd.version)
+  else if (cmd.command == HR_CMD_NONE && (cmd.version || cmd.help))
     {
-      printf ("hardrun version %s\n", PACKAGE_VERSION);
+      /* Tools read the first line of "runc --version" and the top of
+       * "runc --help": the runtime's output comes first and unchanged,
+       * hardrun's own lines after it. */
       cleanup_free char *rt = policy_runtime (&cmd);
-      r = exec_runtime (&cmd, rt, NULL, &err);
-    }
-  else if (cmd.command == HR_CMD_NONE && cmd.help)
-    {
-      usage (stdout);
-      printf ("\nThe runtime's own help follows.\n\n");
-      cleanup_free char *rt = policy_runtime (&cmd);
-      r = exec_runtime (&cmd, rt, NULL, &err);
+      int status = run_runtime (&cmd, rt, &err);
+      /* without the word "version": docker takes the last line that has
+       * it for the runtime's */
+      if (cmd.version)
+        printf ("hardrun %s\n", PACKAGE_VERSION);
+      else
+        {
+          printf ("\n");
+          usage (stdout);
+        }
+      if (status >= 0)
+        {
+          hr_cmdline_free (&cmd);
+          return status;
+        }
+      r = status;
     }
   else if (cmd.command == HR_CMD_FEATURES && !cmd.command_help && !cmd.usage_error)
     {
@@ -252,6 +277,25 @@ main (int argc, char **argv)
       if (r == 0)
         r = exec_runtime (&cmd, settings.policy.runtime, exec_argv.argv, &err);
       hr_exec_argv_release (&exec_argv);
+    }
+  else if (cmd.command == HR_CMD_UPDATE && !cmd.command_help)
+    {
+      /* An update may not lift a limit the container's profile holds. A
+       * command line runc would reject is refused, not passed on: crun
+       * reads some of them ("-r-", "--pids=-1") as updates. */
+      struct hr_report rep = { 0 };
+      if (cmd.usage_error)
+        r = hr_error_set (&err, EINVAL, "update: %s", cmd.usage_message);
+      else if (cmd.n_args != 1)
+        r = hr_error_set (&err, EINVAL, "\"update\" requires exactly 1 argument (the container ID), got %zu",
+                          cmd.n_args);
+      else
+        r = hr_settings_load (&cmd, &settings, &err);
+      if (r == 0)
+        r = hr_harden_update (&cmd, &settings, &rep, &err);
+      hr_report_release (&rep);
+      if (r == 0)
+        r = exec_runtime (&cmd, settings.policy.runtime, NULL, &err);
     }
   else if (cmd.command == HR_CMD_HARDRUN_EXPLAIN || cmd.command == HR_CMD_HARDRUN_POLICY)
     {

@@ -20,6 +20,9 @@
 #define MAX_PROFILES 256
 #define MAX_RULES 1024
 #define DEFAULT_AUDIT_FILE "/var/log/hardrun/audit.log"
+/* containerd's runc v2 shim runs the runtime with --root
+ * <containerd's state>/runc/<namespace>; its CRI plugin uses "k8s.io" */
+#define HARDRUN_CRI_ROOT "/run/containerd/runc/k8s.io"
 
 struct pctx
 {
@@ -167,14 +170,109 @@ check_cap (struct pctx *c, const struct hr_json *item, const char *field)
   return 0;
 }
 
+/* An image allowlist entry: a repository glob, optionally "@sha256:<64 hex>". */
+static int
+check_image (struct pctx *c, const struct hr_json *item, const char *field)
+{
+  const char *s = item->u.str.s;
+  const char *at = strchr (s, '@');
+  if (item->u.str.len > 1000 || at == s)
+    return perr (c, item, field, "\"%s\" is not an image repository", s);
+  if (at && (strncmp (at + 1, "sha256:", 7) != 0 || strlen (at + 8) != 64
+             || strspn (at + 8, "0123456789abcdef") != 64))
+    return perr (c, item, field, "\"%s\": a digest is \"sha256:\" and 64 lower-case hex digits", s);
+  return 0;
+}
+
+static int
+check_pattern_list (struct pctx *c, const struct hr_json *v, const char *field, struct hr_strlist *ret)
+{
+  if (!hr_json_is_array (v))
+    return perr (c, v, field, "expected an array of patterns");
+  if (hr_json_len (v) > 256)
+    return perr (c, v, field, "more than 256 patterns");
+  for (size_t i = 0; i < hr_json_len (v); i++)
+    {
+      const struct hr_json *item = hr_json_at (v, i);
+      if (!hr_json_is_string (item) || item->u.str.len > 1024)
+        {
+          char fi[600];
+          snprintf (fi, sizeof fi, "%s[%zu]", field, i);
+          return perr (c, item, fi, "expected a pattern string of at most 1024 bytes");
+        }
+      if (hr_strlist_add (ret, item->u.str.s) < 0)
+        return hr_error_set (c->err, ENOMEM, "out of memory");
+    }
+  return 0;
+}
+
+/* hooks.allow: each entry a program path (any argv, any env), or an object
+ * {"path", "args", "env"} that also fixes the argv and environment. */
+static int
+get_hooks (struct pctx *c, const struct hr_json *v, const char *field, struct hr_hook_list *ret)
+{
+  static const char *const hook_keys[] = { "path", "args", "env", "comment", NULL };
+  if (v == NULL)
+    return 0;
+  if (!hr_json_is_array (v))
+    return perr (c, v, field, "expected an array of hooks");
+  if (hr_json_len (v) > 256)
+    return perr (c, v, field, "more than 256 hooks");
+  hr_hook_list_release (ret);
+  for (size_t i = 0; i < hr_json_len (v); i++)
+    {
+      const struct hr_json *item = hr_json_at (v, i);
+      char fi[600], ff[700];
+      snprintf (fi, sizeof fi, "%s[%zu]", field, i);
+      struct hr_hook_rule h = { 0 };
+      int r = 0;
+      const struct hr_json *pv = item;
+      if (hr_json_is_object (item))
+        {
+          if ((r = only_keys (c, item, fi, hook_keys)) < 0)
+            return r;
+          pv = hr_json_member (item, "path");
+          field_join (ff, sizeof ff, fi, "path");
+        }
+      else
+        snprintf (ff, sizeof ff, "%s", fi);
+      if (pv == NULL || !hr_json_is_string (pv) || pv->u.str.len == 0)
+        return perr (c, pv ? pv : item, ff, "expected a program path or an object with \"path\"");
+      if ((r = check_abs_path (c, pv, ff)) < 0)
+        return r;
+      h.path = (char *) pv->u.str.s;
+      h.any_args = h.any_env = !hr_json_is_object (item);
+      if (hr_json_is_object (item))
+        {
+          const struct hr_json *args = hr_json_member (item, "args");
+          const struct hr_json *env = hr_json_member (item, "env");
+          h.any_args = args == NULL;
+          field_join (ff, sizeof ff, fi, "args");
+          if (args && (r = check_pattern_list (c, args, ff, &h.args)) < 0)
+            goto next;
+          field_join (ff, sizeof ff, fi, "env");
+          if (env && (r = check_pattern_list (c, env, ff, &h.env)) < 0)
+            goto next;
+        }
+      if (hr_hook_list_add (ret, &h) < 0)
+        r = hr_error_set (c->err, ENOMEM, "out of memory");
+    next:
+      hr_strlist_release (&h.args);
+      hr_strlist_release (&h.env);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}
+
 static const char *const control_keys[] = {
   "user", "caps", "no_new_privileges", "rootfs", "paths", "mounts", "devices", "namespaces",
-  "sysctls", "hooks", "annotations", "pids", "seccomp", "apparmor", "selinux", NULL,
+  "sysctls", "hooks", "annotations", "pids", "seccomp", "apparmor", "selinux", "images", NULL,
 };
 
 static const char *const profile_keys[] = {
   "name", "extends", "description", "mode", "modes", "user", "caps", "rootfs", "hooks", "mounts",
-  "sysctls", "pids", "seccomp", "apparmor", "selinux", NULL,
+  "sysctls", "pids", "seccomp", "apparmor", "selinux", "images", NULL,
 };
 
 static int
@@ -309,8 +407,15 @@ apply_profile_fields (struct pctx *c, const struct hr_json *o, const char *field
   const struct hr_json *hooks = member_obj (c, o, "hooks", field, allow_keys, &r);
   if (r < 0)
     return r;
-  field_join (f, sizeof f, field, "hooks");
-  if (hooks && (r = get_list (c, hooks, "allow", f, check_abs_path, &p->hook_paths, &present)) < 0)
+  field_join (f, sizeof f, field, "hooks.allow");
+  if (hooks && (r = get_hooks (c, hr_json_member (hooks, "allow"), f, &p->hooks_allow)) < 0)
+    return r;
+
+  const struct hr_json *images = member_obj (c, o, "images", field, allow_keys, &r);
+  if (r < 0)
+    return r;
+  field_join (f, sizeof f, field, "images");
+  if (images && (r = get_list (c, images, "allow", f, check_image, &p->images_allow, &present)) < 0)
     return r;
 
   static const char *const mounts_keys[] = { "readonlyHostPaths", NULL };
@@ -478,7 +583,8 @@ resolve (struct pctx *c, struct hr_policy *pol, struct raw_profile *raw, size_t 
 static int
 parse_rule (struct pctx *c, const struct hr_json *o, const char *field, struct hr_rule *rule)
 {
-  static const char *const rule_keys[] = { "match", "profile", "selectAnnotation", "allowedProfiles", "comment", NULL };
+  static const char *const rule_keys[] = { "match", "profile", "selectAnnotation", "allowedProfiles", "trust",
+                                           "comment", NULL };
   static const char *const match_keys[] = { "annotations", "namespace", "podName", "image", "containerType", NULL };
   char f[512];
   int r;
@@ -547,6 +653,28 @@ parse_rule (struct pctx *c, const struct hr_json *o, const char *field, struct h
   if (set_owned (&rule->container_type, ct) < 0 || set_owned (&rule->profile, prof) < 0
       || set_owned (&rule->select_annotation, sel) < 0)
     return hr_error_set (c->err, ENOMEM, "out of memory");
+  const char *ns = m ? hr_json_string (hr_json_member (m, "namespace")) : NULL;
+  rule->named_namespace = ns && strpbrk (ns, "*?[\\") == NULL;
+  rule->trust = HR_TRUST_CRI | HR_TRUST_POD;
+  const struct hr_json *trust = hr_json_member (o, "trust");
+  field_join (f, sizeof f, field, "trust");
+  if (trust && (!hr_json_is_array (trust) || hr_json_len (trust) == 0))
+    return perr (c, trust, f, "expected a non-empty array of \"cri\", \"pod\", \"caller\"");
+  if (trust)
+    rule->trust = 0;
+  for (size_t i = 0; i < hr_json_len (trust); i++)
+    {
+      const char *t = hr_json_string (hr_json_at (trust, i));
+      unsigned bit = !t ? 0 : strcmp (t, "cri") == 0 ? HR_TRUST_CRI : strcmp (t, "pod") == 0 ? HR_TRUST_POD
+                   : strcmp (t, "caller") == 0 ? HR_TRUST_CALLER : 0;
+      if (bit == 0)
+        {
+          char fi[600];
+          snprintf (fi, sizeof fi, "%s[%zu]", f, i);
+          return perr (c, hr_json_at (trust, i), fi, "expected \"cri\", \"pod\" or \"caller\"");
+        }
+      rule->trust |= bit;
+    }
   return 0;
 }
 
@@ -661,7 +789,7 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
 {
   struct pctx c = { .name = name, .err = err };
   static const char *const top_keys[] = { "runtime", "defaultProfile", "profiles", "profilesDir", "rules", "audit",
-                                          "comment", "monitor", NULL };
+                                          "floor", "cri", "comment", "monitor", NULL };
   int r;
   if (!hr_json_is_object (doc))
     return hr_error_set (err, EINVAL, "%s: expected a JSON object", name);
@@ -800,8 +928,28 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
         }
     }
 
-  static const char *const audit_keys[] = { "file", "syslog", NULL };
   int ra;
+  const char *floor = NULL;
+  if ((r = get_string (&c, doc, "floor", "", &floor)) < 0
+      || (floor && (r = check_profile_ref (&c, pol, floor, hr_json_member (doc, "floor"), "floor")) < 0))
+    goto out;
+  if (set_owned (&pol->floor, floor) < 0)
+    {
+      r = hr_error_set (err, ENOMEM, "out of memory");
+      goto out;
+    }
+  static const char *const cri_keys[] = { "runtimeRoots", NULL };
+  const struct hr_json *cri = member_obj (&c, doc, "cri", "", cri_keys, &ra);
+  bool present = false;
+  if ((r = ra) < 0 || (cri && (r = get_list (&c, cri, "runtimeRoots", "cri", check_abs_path, &pol->cri_roots, &present)) < 0))
+    goto out;
+  if (!present && hr_strlist_add (&pol->cri_roots, HARDRUN_CRI_ROOT) < 0)
+    {
+      r = hr_error_set (err, ENOMEM, "out of memory");
+      goto out;
+    }
+
+  static const char *const audit_keys[] = { "file", "syslog", NULL };
   const struct hr_json *audit = member_obj (&c, doc, "audit", "", audit_keys, &ra);
   if ((r = ra) < 0)
     goto out;
@@ -876,6 +1024,7 @@ hr_policy_load (const char *path, bool explicit_path, struct hr_policy *ret, str
           ret->default_profile = strdup ("restricted");
           ret->audit_file = strdup (DEFAULT_AUDIT_FILE);
           if (ret->profiles == NULL || ret->default_profile == NULL || ret->audit_file == NULL
+              || hr_strlist_add (&ret->cri_roots, HARDRUN_CRI_ROOT) < 0
               || load_builtins (ret, err) < 0)
             {
               hr_policy_release (ret);
@@ -921,6 +1070,8 @@ hr_policy_release (struct hr_policy *p)
   free (p->rules);
   free (p->audit_file);
   free (p->monitor_socket);
+  free (p->floor);
+  hr_strlist_release (&p->cri_roots);
   memset (p, 0, sizeof *p);
 }
 
@@ -960,15 +1111,79 @@ rule_matches (const struct hr_rule *r, const struct hr_json *ann)
   return true;
 }
 
+unsigned
+hr_annotation_source (const char *key, bool cri)
+{
+  static const char prefix[] = "io.kubernetes.cri.";
+  if (!cri)
+    return HR_TRUST_CALLER;
+  return strncmp (key, prefix, sizeof prefix - 1) == 0 ? HR_TRUST_CRI : HR_TRUST_POD;
+}
+
+bool
+hr_policy_cri_root (const struct hr_policy *p, const char *root)
+{
+  for (size_t i = 0; root && i < p->cri_roots.n; i++)
+    if (fnmatch (p->cri_roots.v[i], root, 0) == 0)
+      return true;
+  return false;
+}
+
+static const char *
+source_name (unsigned bit)
+{
+  return bit == HR_TRUST_CRI ? "cri" : bit == HR_TRUST_POD ? "pod" : "caller";
+}
+
+/* The first annotation RULE reads that comes from a source it does not
+ * trust, or NULL. */
+static const char *
+untrusted_key (const struct hr_rule *r, bool cri)
+{
+  for (size_t k = 0; k < r->n_annotations; k++)
+    if (!(r->trust & hr_annotation_source (r->annotations[k].key, cri)))
+      return r->annotations[k].key;
+  if (r->container_type && !(r->trust & hr_annotation_source ("io.kubernetes.cri.container-type", cri)))
+    return "io.kubernetes.cri.container-type";
+  return NULL;
+}
+
+static void
+add_note (char *note, size_t size, const char *fmt, ...)
+{
+  size_t n = strlen (note);
+  if (n + 3 >= size)
+    return;
+  if (n)
+    {
+      memcpy (note + n, "; ", 3);
+      n += 2;
+    }
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (note + n, size - n, fmt, ap);
+  va_end (ap);
+}
+
 int
-hr_policy_select (const struct hr_policy *p, const char *explicit_name, const char *argv0,
-                  const struct hr_json *annotations, const struct hr_profile **ret_profile, char *ret_rule,
-                  size_t size, struct hr_error *err)
+hr_policy_select_trusted (const struct hr_policy *p, const char *explicit_name, const char *argv0,
+                          const struct hr_json *annotations, bool cri, const struct hr_profile **ret_profile,
+                          char *ret_rule, size_t size, char *ret_note, size_t note_size, struct hr_error *err)
 {
   const char *name = NULL;
   const char *base = argv0 ? strrchr (argv0, '/') : NULL;
   base = base ? base + 1 : argv0;
   static const char prefix[] = "hardrun-";
+  const struct hr_rule *chose = NULL;
+  bool by_annotation = false;
+  char nb[8];
+  if (ret_note == NULL || note_size == 0)
+    {
+      ret_note = nb;
+      note_size = 0;
+    }
+  else
+    ret_note[0] = '\0';
 
   if (explicit_name)
     {
@@ -987,12 +1202,25 @@ hr_policy_select (const struct hr_policy *p, const char *explicit_name, const ch
           const struct hr_rule *r = &p->rules[i];
           if (!rule_matches (r, annotations))
             continue;
+          const char *bad = untrusted_key (r, cri);
+          if (bad)
+            {
+              add_note (ret_note, note_size, "rules[%zu] ignored: annotation \"%s\" comes from the %s here, which "
+                        "the rule does not trust", i, bad, cri ? "pod" : "caller (not containerd's CRI)");
+              continue;
+            }
           if (r->select_annotation)
             {
               const char *want = annotation (annotations, r->select_annotation);
-              if (want && hr_strlist_contains (&r->allowed, want))
+              unsigned src = hr_annotation_source (r->select_annotation, cri);
+              if (want && !(r->trust & src))
+                add_note (ret_note, note_size, "rules[%zu]: annotation \"%s\" ignored: it comes from the %s here, "
+                          "which the rule does not trust", i, r->select_annotation, source_name (src));
+              else if (want && hr_strlist_contains (&r->allowed, want))
                 {
                   name = want;
+                  chose = r;
+                  by_annotation = true;
                   snprintf (ret_rule, size, "rules[%zu] (annotation \"%s\")", i, r->select_annotation);
                   break;
                 }
@@ -1000,6 +1228,8 @@ hr_policy_select (const struct hr_policy *p, const char *explicit_name, const ch
           if (r->profile)
             {
               name = r->profile;
+              chose = r;
+              by_annotation = r->n_annotations > 0 || r->container_type;
               snprintf (ret_rule, size, "rules[%zu]", i);
             }
         }
@@ -1013,8 +1243,30 @@ hr_policy_select (const struct hr_policy *p, const char *explicit_name, const ch
   if (prof == NULL)
     return hr_error_set (err, ENOENT, "no profile \"%s\" (selected by %s) in %s", name, ret_rule,
                          p->file ? p->file : "the built-in policy");
+  /* The floor: an annotation never lowers the profile below it, unless the
+   * administrator wrote the rule for one Kubernetes namespace by name. */
+  const struct hr_profile *floor = hr_policy_profile (p, p->floor);
+  char why[200];
+  if (chose && by_annotation && floor && !(chose->named_namespace && cri)
+      && hr_profile_weaker (prof, floor, why, sizeof why))
+    {
+      add_note (ret_note, note_size, "%s chose profile \"%s\", weaker than the floor \"%s\" (%s): \"%s\" applies",
+                ret_rule, prof->name, floor->name, why, floor->name);
+      size_t n = strlen (ret_rule);
+      snprintf (ret_rule + n, size - n, ", raised to the floor");
+      prof = floor;
+    }
   *ret_profile = prof;
   return 0;
+}
+
+int
+hr_policy_select (const struct hr_policy *p, const char *explicit_name, const char *argv0,
+                  const struct hr_json *annotations, const struct hr_profile **ret_profile, char *ret_rule,
+                  size_t size, struct hr_error *err)
+{
+  return hr_policy_select_trusted (p, explicit_name, argv0, annotations, true, ret_profile, ret_rule, size, NULL, 0,
+                                   err);
 }
 
 static struct hr_json *
@@ -1027,6 +1279,37 @@ strlist_json (const struct hr_strlist *l)
         hr_json_free (a);
         return NULL;
       }
+  return a;
+}
+
+/* hooks.allow as the policy file writes it: a path alone for any argv and
+ * environment, an object otherwise. */
+static struct hr_json *
+hooks_json (const struct hr_hook_list *l)
+{
+  struct hr_json *a = hr_json_new_array ();
+  for (size_t i = 0; a && i < l->n; i++)
+    {
+      const struct hr_hook_rule *h = &l->v[i];
+      struct hr_json *e;
+      if (h->any_args && h->any_env)
+        e = hr_json_new_string (h->path);
+      else
+        {
+          e = hr_json_new_object ();
+          if (e && hr_json_set (e, "path", hr_json_new_string (h->path), NULL) < 0)
+            e = NULL;
+          if (e && !h->any_args && hr_json_set (e, "args", strlist_json (&h->args), NULL) < 0)
+            e = NULL;
+          if (e && hr_json_set (e, "env", strlist_json (&h->env), NULL) < 0)
+            e = NULL;
+        }
+      if (hr_json_append (a, e, NULL) < 0)
+        {
+          hr_json_free (a);
+          return NULL;
+        }
+    }
   return a;
 }
 
@@ -1094,7 +1377,8 @@ hr_profile_to_json (const struct hr_profile *p)
   if (hr_json_set (o, "name", hr_json_new_string (p->name ? p->name : ""), NULL) < 0
       || hr_json_set (o, "modes", modes, NULL) < 0 || hr_json_set (o, "user", user, NULL) < 0
       || hr_json_set (o, "caps", caps, NULL) < 0 || hr_json_set (o, "rootfs", rootfs, NULL) < 0
-      || hr_json_set (o, "hooks", obj1 ("allow", strlist_json (&p->hook_paths)), NULL) < 0
+      || hr_json_set (o, "hooks", obj1 ("allow", hooks_json (&p->hooks_allow)), NULL) < 0
+      || hr_json_set (o, "images", obj1 ("allow", strlist_json (&p->images_allow)), NULL) < 0
       || hr_json_set (o, "mounts", obj1 ("readonlyHostPaths", strlist_json (&p->readonly_host_paths)), NULL) < 0
       || hr_json_set (o, "sysctls", obj1 ("allow", strlist_json (&p->sysctls)), NULL) < 0
       || hr_json_set (o, "pids", obj1 ("limit", hr_json_new_i64 (p->pids_limit)), NULL) < 0

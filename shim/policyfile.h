@@ -23,6 +23,14 @@ struct hr_match_kv
   char *pattern;                /* glob (fnmatch) */
 };
 
+/* Who may have written an annotation a rule reads (rule "trust"). */
+enum
+{
+  HR_TRUST_CRI = 1,             /* io.kubernetes.cri.*, on containerd's CRI */
+  HR_TRUST_POD = 2,             /* other annotations on containerd's CRI: the pod's author */
+  HR_TRUST_CALLER = 4,          /* any annotation from another caller (podman, docker, ctr) */
+};
+
 struct hr_rule
 {
   /* all given conditions must hold */
@@ -34,6 +42,8 @@ struct hr_rule
   /* the workload may pick its profile with this annotation, among ALLOWED */
   char *select_annotation;
   struct hr_strlist allowed;
+  unsigned trust;               /* HR_TRUST_* bits; default CRI and POD */
+  bool named_namespace;         /* match.namespace is one name, not a glob */
 };
 
 struct hr_policy
@@ -53,6 +63,8 @@ struct hr_policy
   char *monitor_socket;         /* owned; NULL: HR_MONITOR_SOCKET */
   bool monitor_off;
   bool attest_off;
+  char *floor;                  /* owned; NULL: none */
+  struct hr_strlist cri_roots;  /* runtime roots (globs) of containerd's k8s.io namespace */
 };
 
 /* Loads PATH (NULL: the default path). EXPLICIT means the operator named the
@@ -71,10 +83,26 @@ const struct hr_profile *hr_policy_profile (const struct hr_policy *p, const cha
 /* Which profile applies, by precedence: EXPLICIT (--hardrun-profile), then
  * the invocation name (hardrun-NAME from ARGV0), then the rules over
  * ANNOTATIONS (config.json's, may be NULL), then the default. *RET_PROFILE
- * is borrowed from P; RET_RULE (SIZE bytes) says which rule chose. */
+ * is borrowed from P; RET_RULE (SIZE bytes) says which rule chose. The
+ * annotations are taken as containerd's CRI would write them. */
 int hr_policy_select (const struct hr_policy *p, const char *explicit_name, const char *argv0,
                       const struct hr_json *annotations, const struct hr_profile **ret_profile, char *ret_rule,
                       size_t size, struct hr_error *err);
+
+/* As hr_policy_select, knowing where the annotations come from: CRI is
+ * true when the invocation comes from containerd's CRI (harden.c decides).
+ * Rules read only annotations from sources they trust, and the floor
+ * holds; RET_NOTE (NOTE_SIZE bytes, "" when none) says what was ignored or
+ * raised. */
+int hr_policy_select_trusted (const struct hr_policy *p, const char *explicit_name, const char *argv0,
+                              const struct hr_json *annotations, bool cri, const struct hr_profile **ret_profile,
+                              char *ret_rule, size_t size, char *ret_note, size_t note_size, struct hr_error *err);
+
+/* Whether ROOT (runc's --root) is one of P's cri.runtimeRoots. */
+bool hr_policy_cri_root (const struct hr_policy *p, const char *root);
+
+/* The trust bit of annotation KEY on a CRI or another invocation. */
+unsigned hr_annotation_source (const char *key, bool cri);
 
 /* Serializes a profile as the policy file would define it (policy show). */
 struct hr_json *hr_profile_to_json (const struct hr_profile *p);

@@ -134,10 +134,28 @@ hr_record_write (const char *state_dir, const char *root, const char *id, const 
   for (size_t i = 0; i < HR_ARRAY_SIZE (keys); i++)
     if ((r = copy_member (proc, sp, keys[i], err)) < 0)
       return r;
+  /* the pids limit it was made with: an update may not go above it */
+  int64_t pids = 0;
+  if (hr_json_int_value (hr_json_get_path (spec, "linux.resources.pids.limit"), 1, INT64_MAX, &pids)
+      && (r = hr_json_set (rec, "pidsLimit", hr_json_new_i64 (pids), err)) < 0)
+    return r;
   if ((r = hr_json_set (rec, "profile", hr_json_new_string (profile ? profile : ""), err)) < 0
       || (r = hr_json_set (rec, "bundle", hr_json_new_string (bundle ? bundle : ""), err)) < 0
+      || (r = copy_member (rec, hr_json_get (spec, "root"), "path", err)) < 0
       || (r = hr_json_set (rec, "runtime", hr_json_new_string (runtime ? runtime : ""), err)) < 0)
     return r;
+  /* the pod a CRI sandbox belongs to: its containers must name the same
+   * (harden.c, hr_invocation_cri) */
+  const struct hr_json *ann = hr_json_get (spec, "annotations");
+  const char *ns = hr_json_string (hr_json_get (ann, "io.kubernetes.cri.sandbox-namespace"));
+  const char *pod = hr_json_string (hr_json_get (ann, "io.kubernetes.cri.sandbox-name"));
+  if (ns && pod)
+    {
+      struct hr_json *po = hr_json_new_object ();
+      if (po == NULL || hr_json_set (rec, "pod", po, err) < 0 || hr_json_set (po, "namespace", hr_json_new_string (ns), err) < 0
+          || hr_json_set (po, "name", hr_json_new_string (pod), err) < 0)
+        return hr_error_set (err, ENOMEM, "out of memory");
+    }
 
   cleanup_free char *data = NULL;
   size_t len = 0;

@@ -17,7 +17,8 @@
 bool hr_record_id_valid (const char *id);
 
 /* Writes the record for ID under ROOT (runc's --root, NULL for the default):
- * the hardened process fields of SPEC, the profile name, the bundle, and
+ * the hardened process fields of SPEC, the profile name, the bundle, its
+ * root.path (as "path"), and
  * the runtime the policy named (RUNTIME, NULL when it named none). */
 int hr_record_write (const char *state_dir, const char *root, const char *id, const struct hr_json *spec,
                      const char *profile, const char *bundle, const char *runtime, struct hr_error *err);

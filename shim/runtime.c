@@ -147,6 +147,66 @@ hr_runtime_exec (const char *path, char **argv, struct hr_error *err)
 }
 
 int
+hr_runtime_run (const char *path, char **argv, struct hr_error *err)
+{
+  cleanup_free char **env = env_with_guard ();
+  if (env == NULL)
+    return hr_error_set (err, ENOMEM, "out of memory");
+  fflush (NULL);
+  pid_t pid = fork ();
+  if (pid < 0)
+    return hr_error_setsys (err, errno, "fork");
+  if (pid == 0)
+    {
+      argv[0] = (char *) path;
+      execve (path, argv, env);
+      _exit (127);
+    }
+  int status;
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return hr_error_setsys (err, errno, "waiting for \"%s\"", path);
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 127)
+    {
+      /* the child could not start it; say so as exec would */
+      if (access (path, X_OK) < 0)
+        return hr_error_setsys (err, errno, "cannot execute runtime \"%s\"", path);
+    }
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+int
+hr_runtime_has_container (const char *path, const char *root, const char *id, struct hr_error *err)
+{
+  char *argv[] = { (char *) path, (char *) "--root", (char *) root, (char *) "state", (char *) id, NULL };
+  char **args = root ? argv : (char *[]) { (char *) path, (char *) "state", (char *) id, NULL };
+  cleanup_free char **env = env_with_guard ();
+  if (env == NULL)
+    return hr_error_set (err, ENOMEM, "out of memory");
+  cleanup_close int devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0)
+    return hr_error_setsys (err, errno, "cannot open /dev/null");
+  fflush (NULL);
+  pid_t pid = fork ();
+  if (pid < 0)
+    return hr_error_setsys (err, errno, "fork");
+  if (pid == 0)
+    {
+      if (dup2 (devnull, STDIN_FILENO) < 0 || dup2 (devnull, STDOUT_FILENO) < 0 || dup2 (devnull, STDERR_FILENO) < 0)
+        _exit (127);
+      execve (path, args, env);
+      _exit (127);
+    }
+  int status;
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return hr_error_setsys (err, errno, "waiting for \"%s state\"", path);
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 127)
+    return hr_error_set (err, ENOEXEC, "cannot run \"%s state\"", path);
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+int
 hr_runtime_capture (const char *path, char **argv, size_t max, char **ret, size_t *ret_len,
                     struct hr_error *err)
 {

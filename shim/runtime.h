@@ -37,4 +37,16 @@ int hr_runtime_exec (const char *path, char **argv, struct hr_error *err);
 int hr_runtime_capture (const char *path, char **argv, size_t max, char **ret, size_t *ret_len,
                         struct hr_error *err);
 
+/* Runs PATH with ARGV and the loop guard as a child that shares hardrun's
+ * standard streams, and waits for it. Returns its exit status (>= 0; 128 +
+ * the signal's number when a signal ended it) or negative errno. For the
+ * commands whose output hardrun follows with its own lines. */
+int hr_runtime_run (const char *path, char **argv, struct hr_error *err);
+
+/* Asks the runtime at PATH about container ID under state root ROOT (NULL:
+ * the runtime's default) with "state", its output discarded: 1 when it
+ * answers, 0 when it does not (no such container), negative errno when it
+ * cannot be asked. */
+int hr_runtime_has_container (const char *path, const char *root, const char *id, struct hr_error *err);
+
 #endif

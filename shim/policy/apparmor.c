@@ -37,6 +37,9 @@ ensure_loaded (const struct hr_policy_ctx *ctx, const char *name, struct hr_erro
         return hr_error_set (err, ENAMETOOLONG, "AppArmor profile directory \"%s\": path too long", dir);
       file = path;
     }
+  /* explain says what would happen; loading is create's to do */
+  if (ctx->judge_only)
+    return 0;
   int r = hr_host_apparmor_load (file, err);
   if (r < 0)
     return r;

@@ -4,6 +4,7 @@
  * their path: a "/dev/null" with major 8 is a disk. */
 #include "config.h"
 #include "policy/policy.h"
+#include "policy/devices.h"
 #include "cleanup.h"
 
 #include <errno.h>
@@ -58,6 +59,13 @@ rule_within_default (const struct hr_json *rule)
   return minor >= 0 && is_allowed_char (major, minor);
 }
 
+bool
+hr_device_rule_allows_more (const struct hr_json *rule)
+{
+  const struct hr_json *allow = hr_json_get (rule, "allow");
+  return allow != NULL && allow->type == HR_JSON_TRUE && !rule_within_default (rule);
+}
+
 static bool
 is_deny_all (const struct hr_json *rule)
 {
@@ -87,6 +95,92 @@ deny_all_rule (void)
   return r;
 }
 
+/* Does the last rule of RULES that matches character device MAJOR:MINOR
+ * allow reading and writing it? (The device cgroup takes the last match.) */
+static bool
+rules_allow (const struct hr_json *rules, int64_t major, int64_t minor)
+{
+  for (size_t i = hr_json_len (rules); i > 0; i--)
+    {
+      const struct hr_json *rule = hr_json_at (rules, i - 1);
+      const char *type = hr_json_string (hr_json_get (rule, "type"));
+      const char *access = hr_json_string (hr_json_get (rule, "access"));
+      const struct hr_json *allow = hr_json_get (rule, "allow");
+      int64_t ma, mi;
+      if (!get_num (rule, "major", &ma) || !get_num (rule, "minor", &mi))
+        continue;
+      if ((type && strcmp (type, "a") != 0 && strcmp (type, "c") != 0) || (ma != -1 && ma != major)
+          || (mi != -1 && mi != minor))
+        continue;
+      bool all = access == NULL || access[0] == '\0';
+      if (allow == NULL || allow->type != HR_JSON_TRUE)
+        {
+          /* a deny of "m" alone leaves reading and writing as they were */
+          if (all || strchr (access, 'r') || strchr (access, 'w'))
+            return false;
+          continue;
+        }
+      if (all || (strchr (access, 'r') && strchr (access, 'w')))
+        return true;
+    }
+  return false;
+}
+
+static struct hr_json *
+allow_rule (int64_t major, int64_t minor)
+{
+  struct hr_json *r = hr_json_new_object ();
+  if (r == NULL || hr_json_set (r, "allow", hr_json_new_bool (true), NULL) < 0
+      || hr_json_set (r, "type", hr_json_new_string ("c"), NULL) < 0
+      || hr_json_set (r, "major", hr_json_new_i64 (major), NULL) < 0
+      || hr_json_set (r, "minor", hr_json_new_i64 (minor), NULL) < 0
+      || hr_json_set (r, "access", hr_json_new_string ("rwm"), NULL) < 0)
+    {
+      hr_json_free (r);
+      return NULL;
+    }
+  return r;
+}
+
+/* The devices the container keeps must be usable: runc leaves out its own
+ * rule for a default device that the spec lists (Docker's --privileged
+ * lists them all), so with the allow-all rule gone nothing would allow
+ * /dev/null ("error reopening /dev/null"). Each kept device gets an allow
+ * rule of its own when the cgroup rules would deny it. */
+static int
+allow_kept (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
+{
+  const struct hr_json *devices = hr_json_get_path (spec, "linux.devices");
+  char field[64];
+  for (size_t i = 0; i < hr_json_len (devices); i++)
+    {
+      const struct hr_json *d = hr_json_at (devices, i);
+      const char *type = hr_json_string (hr_json_get (d, "type"));
+      int64_t major = -1, minor = -1;
+      get_num (d, "major", &major);
+      get_num (d, "minor", &minor);
+      if (type == NULL || strcmp (type, "c") != 0 || !is_allowed_char (major, minor) || minor < 0)
+        continue;
+      struct hr_json *rules = hr_json_get_path (spec, "linux.resources.devices");
+      if (rules_allow (rules, major, minor))
+        continue;
+      const char *path = hr_json_string (hr_json_get (d, "path"));
+      snprintf (field, sizeof field, "linux.devices[%zu]", i);
+      if (!hr_violation (a, field, "kept device \"%s\" (c %lld:%lld) has no device cgroup rule allowing it; added",
+                         path ? path : "", (long long) major, (long long) minor))
+        continue;
+      struct hr_json *l = hr_json_ensure_object (spec, "linux");
+      struct hr_json *res = l ? hr_json_ensure_object (l, "resources") : NULL;
+      rules = res ? hr_json_ensure_array (res, "devices") : NULL;
+      if (rules == NULL)
+        return hr_error_set (err, EINVAL, "\"linux.resources.devices\" is not an array");
+      int r = hr_json_append (rules, allow_rule (major, minor), err);
+      if (r < 0)
+        return r;
+    }
+  return 0;
+}
+
 int
 hr_ctl_devices (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
@@ -113,9 +207,7 @@ hr_ctl_devices (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
   bool deny_first = hr_json_len (rules) > 0 && is_deny_all (hr_json_at (rules, 0));
   for (size_t i = hr_json_len (rules); i > 0; i--)
     {
-      const struct hr_json *rule = hr_json_at (rules, i - 1);
-      const struct hr_json *allow = hr_json_get (rule, "allow");
-      if (allow == NULL || allow->type != HR_JSON_TRUE || rule_within_default (rule))
+      if (!hr_device_rule_allows_more (hr_json_at (rules, i - 1)))
         continue;
       snprintf (field, sizeof field, "linux.resources.devices[%zu]", i - 1);
       if (hr_violation (a, field, "device cgroup rule allows more than the default devices; removed"))
@@ -128,7 +220,9 @@ hr_ctl_devices (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
       rules = res ? hr_json_ensure_array (res, "devices") : NULL;
       if (rules == NULL)
         return hr_error_set (err, EINVAL, "\"linux.resources.devices\" is not an array");
-      return hr_json_insert (rules, 0, deny_all_rule (), err);
+      int r = hr_json_insert (rules, 0, deny_all_rule (), err);
+      if (r < 0)
+        return r;
     }
-  return 0;
+  return allow_kept (a, spec, err);
 }

@@ -17,6 +17,7 @@ hr_ceiling_release (struct hr_ceiling *c)
     return;
   free (c->apparmor);
   free (c->selinux);
+  free (c->rootfs);
   memset (c, 0, sizeof *c);
 }
 
@@ -46,6 +47,10 @@ hr_ceiling_from_record (const struct hr_json *record, struct hr_ceiling *ret, st
   ret->gid = (uint32_t) gid;
   const struct hr_json *caps = hr_json_get (p, "capabilities");
   ret->bounding = caps ? hr_caps_from_list (hr_json_get (caps, "bounding"), NULL) : ~UINT64_C (0);
+  const char *bundle = hr_json_string (hr_json_get (record, "bundle"));
+  const char *root = hr_json_string (hr_json_get (record, "path"));
+  if (bundle && bundle[0] == '/' && root && *root)
+    ret->rootfs = root[0] == '/' ? strdup (root) : hr_host_dir_resolved (bundle, root);
   if (dup_str (hr_json_get (p, "apparmorProfile"), &ret->apparmor) < 0
       || dup_str (hr_json_get (p, "selinuxLabel"), &ret->selinux) < 0)
     {
@@ -127,6 +132,10 @@ hr_exec_apply_process (const struct hr_policy_ctx *ctx, const struct hr_ceiling 
   a = apply_for (ctx, HR_CTL_NO_NEW_PRIVILEGES, report);
   if (r == 0 && a.mode != HR_MODE_OFF)
     r = hr_process_no_new_privileges (&a, process, "process", err);
+
+  a = apply_for (ctx, HR_CTL_PATHS, report);
+  if (r == 0 && a.mode != HR_MODE_OFF)
+    hr_cwd_check (&a, "process.cwd", hr_json_string (hr_json_get (process, "cwd")), c->rootfs);
 
   a = apply_for (ctx, HR_CTL_APPARMOR, report);
   if (r == 0 && a.mode != HR_MODE_OFF && (c->from_record || hr_json_get (process, "apparmorProfile")))
@@ -280,6 +289,11 @@ hr_exec_apply_flags (const struct hr_policy_ctx *ctx, const struct hr_ceiling *c
               }
             break;
           }
+        case HR_OPT_CWD:
+          a = apply_for (ctx, HR_CTL_PATHS, report);
+          if (a.mode != HR_MODE_OFF)
+            hr_cwd_check (&a, "exec --cwd", v, c->rootfs);
+          break;
         case HR_OPT_ADDITIONAL_GIDS:
           {
             a = apply_for (ctx, HR_CTL_USER, report);

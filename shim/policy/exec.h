@@ -20,6 +20,7 @@ struct hr_ceiling
   bool strict_request;          /* profile rule: keep only if all asked are allowed */
   char *apparmor;               /* owned; NULL: none */
   char *selinux;                /* owned; NULL: none */
+  char *rootfs;                 /* owned; NULL: unknown: the root filesystem on the host */
 };
 
 int hr_ceiling_from_record (const struct hr_json *record, struct hr_ceiling *ret, struct hr_error *err);

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "policy/policy.h"
 #include "policy/mountopt.h"
+#include "policy/idmap.h"
 #include "pathname.h"
 #include "cleanup.h"
 #include "host.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 /* File names of container engines' API sockets. */
 static const char *const socket_names[] = {
@@ -108,6 +110,18 @@ hr_host_path_why_sensitive (const char *path)
   return NULL;
 }
 
+const char *
+hr_runtime_socket_of_group (uint32_t gid)
+{
+  for (size_t i = 0; i < HR_ARRAY_SIZE (socket_paths); i++)
+    {
+      uint32_t g;
+      if (hr_host_socket_group (socket_paths[i], &g) && g == gid)
+        return socket_paths[i];
+    }
+  return NULL;
+}
+
 static bool
 readonly_allowed (const struct hr_profile *p, const char *path, const struct hr_json *mount)
 {
@@ -122,58 +136,207 @@ readonly_allowed (const struct hr_profile *p, const char *path, const struct hr_
   return false;
 }
 
+/* Programs the engines bind into a container as its init (docker run
+ * --init, podman run --init): host files under /usr, allowed read-only. */
+static const char *const init_binaries[] = {
+  "/usr/bin/docker-init", "/usr/libexec/docker/docker-init", "/usr/bin/catatonit",
+  "/usr/libexec/podman/catatonit", "/usr/bin/tini", "/usr/bin/tini-static",
+};
+
+/* Character devices a bind may carry: harmless, and nodev is forced on
+ * every bind anyway. */
+static bool
+harmless_char_device (unsigned major, unsigned minor)
+{
+  return (major == 1 && (minor == 3 || minor == 5 || minor == 7 || minor == 8 || minor == 9))
+         || (major == 5 && minor == 0);
+}
+
+char *
+hr_host_dir_resolved (const char *base, const char *path)
+{
+  char joined[PATH_MAX];
+  if (path == NULL || *path == '\0')
+    return NULL;
+  if (path[0] != '/')
+    {
+      if (base == NULL || base[0] != '/')
+        return NULL;
+      snprintf (joined, sizeof joined, "%s/%s", base, path);
+      path = joined;
+    }
+  struct hr_host_object o = { 0 };
+  if (hr_host_resolve (path, &o, NULL) < 0)
+    return NULL;
+  char *ret = hr_steal_pointer (&o.path);
+  hr_host_object_release (&o);
+  return ret;
+}
+
+const char *
+hr_host_object_why_sensitive (const struct hr_host_object *o, const char **what)
+{
+  const char *why = hr_host_path_why_sensitive (o->path);
+  *what = o->path;
+  if (why == NULL && strcmp (o->identity, o->path) != 0)
+    {
+      why = hr_host_path_why_sensitive (o->identity);
+      *what = o->identity;
+    }
+  if (why == NULL && o->type == S_IFBLK)
+    why = "a block device";
+  else if (why == NULL && o->type == S_IFCHR && !harmless_char_device (o->rdev_major, o->rdev_minor))
+    why = "a device";
+  return why;
+}
+
+bool
+hr_swappable_only_by_container (struct hr_apply *a, const struct hr_json *spec, const struct hr_host_object *o)
+{
+  if (o->swappable_uid < 0)
+    return false;
+  struct hr_idmap uid, gid;
+  const char *joined = NULL;
+  if (hr_container_userns (spec, &uid, &gid, &joined, NULL) != 1)
+    return false;
+  for (size_t k = 0; k < uid.n; k++)
+    if (o->swappable_uid >= uid.r[k].outside && o->swappable_uid < uid.r[k].outside + uid.r[k].size)
+      {
+        hr_note (a, "mounts", "\"%s\": %s, one of the ids of the container's own user namespace, which does not "
+                 "run before its mounts are made", o->path, o->swappable);
+        return true;
+      }
+  return false;
+}
+
+/* Refuses the bind source NORM when PATH (its name or where it leads) is
+ * inside the resolved root filesystem ROOT. */
+static bool
+in_root (struct hr_apply *a, const char *field, const char *norm, const char *path, const char *root)
+{
+  if (root == NULL || !hr_path_is_under (path, root))
+    return false;
+  hr_refusal (a, field, "bind source \"%s\" is inside the container's root filesystem \"%s\": the image's "
+              "content decides where it leads", norm, root);
+  return true;
+}
+
+/* Where a bind source leads, judged as the kernel will see it when runc
+ * mounts it: see host-path.c. ROOT and BUNDLE are the resolved root
+ * filesystem and bundle directory (NULL when they do not resolve). */
 static int
-check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_norm, struct hr_error *err)
+check_bind (struct hr_apply *a, const struct hr_json *spec, struct hr_json *m, size_t i, const char *dest_norm,
+            const char *root, const char *bundle, struct hr_error *err)
 {
   char field[64], norm[PATH_MAX], joined[PATH_MAX];
   const char *src = hr_json_string (hr_json_get (m, "source"));
-#define SOURCE_FIELD() (snprintf (field, sizeof field, "mounts[%zu].source", i), field)
+  snprintf (field, sizeof field, "mounts[%zu].source", i);
   if (src == NULL || *src == '\0')
     {
-      hr_refusal (a, SOURCE_FIELD (), "bind mount at \"%s\" has no source", dest_norm);
+      hr_refusal (a, field, "bind mount at \"%s\" has no source", dest_norm);
       return 0;
     }
   /* runc takes a relative source from the bundle directory. */
-  if (src[0] != '/')
+  bool relative = src[0] != '/';
+  if (relative)
     {
-      snprintf (joined, sizeof joined, "%s/%s", a->ctx->bundle_dir ? a->ctx->bundle_dir : ".", src);
+      /* A bundle that does not resolve is explain's stand-in: the name is
+       * judged as written, and the source then does not resolve. */
+      snprintf (joined, sizeof joined, "%s/%s", bundle ? bundle : a->ctx->bundle_dir ? a->ctx->bundle_dir : "/",
+                src);
       src = joined;
     }
   if (!hr_path_normalize (src, norm, sizeof norm))
     {
-      hr_refusal (a, SOURCE_FIELD (), "bind source is too long");
+      hr_refusal (a, field, "bind source is too long");
       return 0;
     }
-  /* The kernel follows symlinks in the source: judge where it leads, and
-   * the name as written. A source that is there but cannot be resolved
-   * (a symlink loop, a directory hardrun may not search) could lead
-   * anywhere. */
-  cleanup_free char *resolved = hr_host_realpath (src);
-  if (resolved == NULL && errno != ENOENT && errno != ENOTDIR)
+
+  /* The name as written: a runtime socket by name, a sensitive tree. */
+  const char *why_name = hr_host_path_why_sensitive (norm);
+  if (why_name == NULL && in_list (base_name (dest_norm), socket_names, HR_ARRAY_SIZE (socket_names)))
+    why_name = why_socket;
+
+  /* The image is untrusted content: a source in it (or under a mount the
+   * runtime makes in it first: those are all below the root) is whatever
+   * the image's symlinks and the container's own /proc make of it, by
+   * the time the runtime mounts it. */
+  if (in_root (a, field, norm, norm, root))
+    return 0;
+
+  /* What the kernel will mount. A source that is not there now is judged
+   * by nothing: runc resolves it later, after earlier mounts and the
+   * container's /proc have changed what the name means. */
+  struct hr_error e2 = { 0 };
+  __attribute__ ((cleanup (hr_host_object_release))) struct hr_host_object o = { 0 };
+  int r = hr_host_resolve (src, &o, &e2);
+  if (r < 0 && why_name)
     {
-      hr_refusal (a, SOURCE_FIELD (), "bind source \"%s\" cannot be resolved: %s", norm, strerror (errno));
+      hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": %s", norm, dest_norm, why_name);
       return 0;
     }
-  const char *why = hr_host_path_why_sensitive (norm);
-  const char *what = norm;
-  if (why == NULL && resolved)
+  if (r == -ENOENT || r == -ENOTDIR)
     {
-      why = hr_host_path_why_sensitive (resolved);
-      what = resolved;
-    }
-  if (why == NULL && in_list (base_name (dest_norm), socket_names, HR_ARRAY_SIZE (socket_names)))
-    {
-      why = why_socket;
-      what = norm;
-    }
-  /* A read-only mount still lets a process connect to a socket on it:
-   * readonlyHostPaths never lets a runtime socket through. */
-  bool socket = why == why_socket || why == why_socket_dir;
-  if (why && (socket || !readonly_allowed (a->ctx->profile, what, m)))
-    {
-      hr_refusal (a, SOURCE_FIELD (), "bind mount of \"%s\" at \"%s\": %s", what, dest_norm, why);
+      hr_refusal (a, field, "bind source \"%s\" does not exist (%s): the runtime would resolve it later, "
+                  "after earlier mounts", norm, e2.msg);
       return 0;
     }
+  if (r == -EXDEV)
+    {
+      hr_refusal (a, field, "bind source \"%s\" is reached through a procfs link (%s): where it leads depends "
+                  "on the process that resolves it", norm, e2.msg);
+      return 0;
+    }
+  if (r < 0)
+    {
+      hr_refusal (a, field, "bind source \"%s\" cannot be resolved: %s", norm, e2.msg);
+      return 0;
+    }
+
+  /* Both the name and the object must pass; a sensitive one only
+   * read-only where the profile allows it, a runtime socket never (a
+   * read-only mount still lets a process connect to it). The engines'
+   * init programs pass read-only. */
+  const char *what_obj = NULL;
+  const char *why_obj = hr_host_object_why_sensitive (&o, &what_obj);
+  bool init = o.type == S_IFREG && hr_mount_option_in_effect (m, "ro")
+              && in_list (o.path, init_binaries, HR_ARRAY_SIZE (init_binaries));
+  const struct
+  {
+    const char *why, *what;
+  } judged[] = { { why_name, norm }, { why_obj, what_obj } };
+  for (size_t k = 0; k < HR_ARRAY_SIZE (judged); k++)
+    {
+      const char *why = judged[k].why, *what = judged[k].what;
+      bool socket = why == why_socket || why == why_socket_dir;
+      if (why == NULL || init || (!socket && readonly_allowed (a->ctx->profile, what, m)))
+        continue;
+      if (what == o.identity && strcmp (o.identity, o.path) != 0)
+        hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": what is mounted there is the host's \"%s\": %s", norm,
+                    dest_norm, what, why);
+      else
+        hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": %s", what, dest_norm, why);
+      return 0;
+    }
+  if (relative && (bundle == NULL || !hr_path_is_under (o.path, bundle)))
+    {
+      hr_refusal (a, field, "relative bind source \"%s\" leads out of the bundle, to \"%s\"", norm, o.path);
+      return 0;
+    }
+  if (in_root (a, field, norm, o.path, root))
+    return 0;
+  if (o.swappable && !hr_swappable_only_by_container (a, spec, &o))
+    {
+      hr_refusal (a, field, "bind source \"%s\": %s, who could replace it with a symlink before the runtime mounts "
+                  "it", o.path, o.swappable);
+      return 0;
+    }
+  /* Bind what was judged: the name without its symlinks. */
+  const char *written = hr_json_string (hr_json_get (m, "source"));
+  if (strcmp (o.path, written) != 0
+      && hr_violation (a, field, "bind source \"%s\" leads to \"%s\"; bound by that path", written, o.path)
+      && (r = hr_json_set_string_value (hr_json_get (m, "source"), o.path, err)) < 0)
+    return r;
 
   static const char *const need[] = { "nosuid", "nodev" };
   for (size_t k = 0; k < HR_ARRAY_SIZE (need); k++)
@@ -181,7 +344,7 @@ check_bind (struct hr_apply *a, struct hr_json *m, size_t i, const char *dest_no
         && (snprintf (field, sizeof field, "mounts[%zu].options", i),
             hr_violation (a, field, "bind mount at \"%s\" without \"%s\"; added", dest_norm, need[k])))
       {
-        int r = hr_mount_force_option (m, need[k], err);
+        r = hr_mount_force_option (m, need[k], err);
         if (r < 0)
           return r;
       }
@@ -211,6 +374,7 @@ int
 hr_ctl_mounts (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
   struct hr_json *mounts = hr_json_get (spec, "mounts");
+  const char *bundle = a->ctx->bundle_host, *root = a->ctx->rootfs_host;
   int r;
   for (size_t i = 0; i < hr_json_len (mounts); i++)
     {
@@ -225,7 +389,7 @@ hr_ctl_mounts (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
         }
       const char *type = hr_json_string (hr_json_get (m, "type"));
       if (hr_mount_is_bind (m))
-        r = check_bind (a, m, i, dest, err);
+        r = check_bind (a, spec, m, i, dest, root, bundle, err);
       else if (type == NULL || !in_list (type, safe_types, HR_ARRAY_SIZE (safe_types)))
         {
           const char *src = hr_json_string (hr_json_get (m, "source"));
@@ -237,6 +401,8 @@ hr_ctl_mounts (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
         r = 0;
       if (r == 0)
         r = fix_propagation (a, m, i, dest, err);
+      if (r == 0)
+        r = hr_mount_idmap (a, spec, m, i, dest, err);
       if (r < 0)
         return r;
     }

@@ -8,6 +8,7 @@
 #include "policy/mountopt.h"
 #include "pathname.h"
 #include "cleanup.h"
+#include "host.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -84,9 +85,48 @@ require_options (struct hr_apply *a, struct hr_json *mount, size_t index, const 
   return 0;
 }
 
+/* Where a working directory reaches the host: procfs (the pattern of
+ * CVE-2024-21626 is "/proc/self/fd/N", a descriptor of the host's that the
+ * runtime leaked into the container) and the links runc makes into it in
+ * the container's /dev. Refused whatever the runtime's version: a patched
+ * runtime is not the only line of defence. */
+static const char *const cwd_avoid[] = { "/proc", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr", NULL };
+
+void
+hr_cwd_check (struct hr_apply *a, const char *field, const char *cwd, const char *root)
+{
+  char norm[PATH_MAX];
+  if (cwd == NULL || *cwd == '\0')
+    return;
+  if (!hr_path_normalize (cwd, norm, sizeof norm))
+    {
+      hr_refusal (a, field, "working directory is too long");
+      return;
+    }
+  for (size_t i = 0; cwd_avoid[i]; i++)
+    if (hr_path_is_under (norm, cwd_avoid[i]))
+      {
+        hr_refusal (a, field, "working directory \"%s\" is under \"%s\", where it can reach the host", cwd,
+                    cwd_avoid[i]);
+        return;
+      }
+  if (root == NULL)
+    return;
+  cleanup_free char *got = NULL, *via = NULL;
+  struct hr_error e = { 0 };
+  /* as written: ".." after a symlink is the kernel's, not the text's */
+  if (hr_path_resolve_in_root (root, cwd, cwd_avoid, &got, &via, &e) < 0)
+    hr_refusal (a, field, "working directory \"%s\" cannot be resolved in the root filesystem: %s", cwd, e.msg);
+  else if (via)
+    hr_refusal (a, field, "working directory \"%s\" leads through \"%s\" (the image's symlinks), where it can "
+                "reach the host", cwd, via);
+}
+
 int
 hr_ctl_paths (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
+  hr_cwd_check (a, "process.cwd", hr_json_string (hr_json_get_path (spec, "process.cwd")), a->ctx->rootfs_host);
+
   int r = ensure_list (a, spec, "maskedPaths", masked_paths, HR_ARRAY_SIZE (masked_paths), err);
   if (r == 0)
     r = ensure_list (a, spec, "readonlyPaths", readonly_paths, HR_ARRAY_SIZE (readonly_paths), err);

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "policy/policy.h"
 #include "cleanup.h"
+#include "host.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@ static const hr_control_fn controls[HR_CTL_COUNT] = {
   [HR_CTL_SECCOMP] = hr_ctl_seccomp,
   [HR_CTL_APPARMOR] = hr_ctl_apparmor,
   [HR_CTL_SELINUX] = hr_ctl_selinux,
+  [HR_CTL_IMAGES] = hr_ctl_images,
 };
 
 const char *
@@ -185,9 +187,17 @@ hr_policy_apply (const struct hr_policy_ctx *ctx, struct hr_json *spec, struct h
   memset (report, 0, sizeof *report);
   if (!hr_json_is_object (spec))
     return hr_error_set (err, EINVAL, "config.json: expected a JSON object");
+  /* Where the bundle and the root filesystem are on the host, resolved
+   * once for the controls that judge paths against them. */
+  struct hr_policy_ctx c = *ctx;
+  const char *b = ctx->bundle_dir ? ctx->bundle_dir : ".";
+  cleanup_free char *bundle = b[0] == '/' ? hr_host_dir_resolved (NULL, b) : hr_host_realpath (b);
+  cleanup_free char *rootfs = hr_host_dir_resolved (bundle, hr_json_string (hr_json_get_path (spec, "root.path")));
+  c.bundle_host = bundle;
+  c.rootfs_host = rootfs;
   for (int i = 0; i < HR_CTL_COUNT; i++)
     {
-      struct hr_apply a = { .ctx = ctx, .control = (enum hr_control_id) i, .mode = ctx->profile->mode[i], .report = report };
+      struct hr_apply a = { .ctx = &c, .control = (enum hr_control_id) i, .mode = ctx->profile->mode[i], .report = report };
       if (a.mode == HR_MODE_OFF)
         continue;
       int r = controls[i](&a, spec, err);

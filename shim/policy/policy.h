@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "json.h"
@@ -52,6 +53,15 @@ struct hr_policy_ctx
   const char *seccomp_dir;            /* borrowed: where seccomp profiles live */
   const char *apparmor_dir;           /* borrowed: where AppArmor profiles live */
   const char *state_dir;              /* borrowed: hardrun's state (SELinux MCS registry) */
+  /* Set by hr_policy_apply for the controls: the bundle directory and
+   * root.path resolved on the host (see host.h), NULL where they do not
+   * resolve. */
+  const char *bundle_host;
+  const char *rootfs_host;
+  const char *hook_path;              /* borrowed: hardrun-hook as hardrun adds it, or NULL */
+  const char *hook_key;               /* borrowed: the audit sink key hardrun-hook is given, or NULL */
+  bool cri;                           /* the invocation comes from containerd's CRI (harden.c) */
+  bool judge_only;                    /* explain: judge, but load nothing into the kernel */
 };
 
 /* One control at work: what it gets and where it reports. */
@@ -79,6 +89,34 @@ void hr_note (struct hr_apply *a, const char *field, const char *fmt, ...)
  * nor be its root filesystem, or NULL (policy/mounts.c). */
 const char *hr_host_path_why_sensitive (const char *path);
 
+/* The runtime socket (of the known ones, policy/mounts.c) that group GID
+ * may write, or NULL: such a group is as good as root on the host. Asked
+ * of the host once per process. */
+const char *hr_runtime_socket_of_group (uint32_t gid);
+
+/* Why the resolved host object O may not be bound, judged by its path and
+ * by its identity (what is mounted there), or NULL; *WHAT is the name that
+ * decided (policy/mounts.c). */
+struct hr_host_object;
+const char *hr_host_object_why_sensitive (const struct hr_host_object *o, const char **what);
+
+/* Refuses a working directory CWD (FIELD names it) that is under /proc or
+ * runc's /dev links into it, as written or once the symlinks of the root
+ * filesystem ROOT (a host path, NULL when unknown) are followed
+ * (policy/paths.c). */
+void hr_cwd_check (struct hr_apply *a, const char *field, const char *cwd, const char *root);
+
+/* True when the only one who could swap O (see host.h) is a user of the
+ * container's own user namespace (an engine prepares directories for
+ * it, as Podman does its userdata): that container does not run before
+ * the runtime has mounted. Notes it (policy/mounts.c). */
+bool hr_swappable_only_by_container (struct hr_apply *a, const struct hr_json *spec,
+                                     const struct hr_host_object *o);
+
+/* PATH (relative ones from BASE) resolved on the host; owned, NULL when it
+ * does not resolve (policy/mounts.c). */
+char *hr_host_dir_resolved (const char *base, const char *path);
+
 typedef int (*hr_control_fn) (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
 
 /* The controls (policy/<name>.c). Each takes a whole spec (config.json). */
@@ -97,6 +135,14 @@ int hr_ctl_pids (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 int hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
 int hr_ctl_apparmor (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
 int hr_ctl_selinux (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
+int hr_ctl_images (struct hr_apply *a, struct hr_json *spec, struct hr_error *err);
+
+/* Whether S matches the hook argv or env pattern PAT (policy/hooks.c):
+ * an fnmatch(3) glob where "{id}" is ID and "{hex:N}" N hex digits. */
+bool hr_hook_pattern_matches (const char *pat, const char *s, const char *id);
+
+/* Whether image reference REF is on ALLOW (policy/images.c). */
+bool hr_image_allowed (const struct hr_strlist *allow, const char *ref);
 
 /* Applies every control of CTX->profile to SPEC (a whole config.json) in
  * order. Fills REPORT (release with hr_report_release). Returns negative errno

@@ -24,6 +24,7 @@ static const char *const control_names[HR_CTL_COUNT] = {
   [HR_CTL_SECCOMP] = "seccomp",
   [HR_CTL_APPARMOR] = "apparmor",
   [HR_CTL_SELINUX] = "selinux",
+  [HR_CTL_IMAGES] = "images",
 };
 
 const char *
@@ -139,6 +140,38 @@ dup_opt (const char *s, char **ret)
   return *ret ? 0 : -ENOMEM;
 }
 
+/* ---- hook rules ---- */
+int
+hr_hook_list_add (struct hr_hook_list *l, const struct hr_hook_rule *rule)
+{
+  struct hr_hook_rule *n = realloc (l->v, (l->n + 1) * sizeof *n);
+  if (n == NULL)
+    return -ENOMEM;
+  l->v = n;
+  struct hr_hook_rule *h = &l->v[l->n];
+  *h = (struct hr_hook_rule) { .any_args = rule->any_args, .any_env = rule->any_env };
+  h->path = strdup (rule->path);
+  int r = h->path ? 0 : -ENOMEM;
+  r |= strlist_copy (&rule->args, &h->args);
+  r |= strlist_copy (&rule->env, &h->env);
+  l->n++;                       /* released with the list, whole or not */
+  return r ? -ENOMEM : 0;
+}
+
+void
+hr_hook_list_release (struct hr_hook_list *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    {
+      free (l->v[i].path);
+      hr_strlist_release (&l->v[i].args);
+      hr_strlist_release (&l->v[i].env);
+    }
+  free (l->v);
+  l->v = NULL;
+  l->n = 0;
+}
+
 /* ---- built-ins ---- */
 const char *const hr_builtin_profiles[] = { "restricted", "baseline", "audit", "privileged", NULL };
 
@@ -170,14 +203,18 @@ static const char *const safe_sysctls[] = {
   "net.ipv4.tcp_notsent_lowat",
 };
 
-/* Engines' own hook programs. Docker 20.10 runs "/proc/<pid>/exe
- * libnetwork-setkey", which resolves to dockerd. */
-static const char *const engine_hooks[] = {
+/* Engines' own hooks. Docker 20.10 and later add to every container with
+ * a network of its own the prestart hook
+ *   path "/proc/<dockerd's pid>/exe" (which resolves to dockerd),
+ *   args ["libnetwork-setkey", "-exec-root=<exec root>", <container ID>,
+ *         <the network controller's ID, cut to 12 hex digits>],
+ * and no env (moby daemon/oci_linux.go, withLibnetwork). */
+static const char *const docker_paths[] = {
   "/usr/bin/dockerd",
   "/usr/sbin/dockerd",
   "/usr/local/bin/dockerd",
-  HARDRUN_LIBEXECDIR "/hardrun-hook",
 };
+static const char *const docker_setkey_args[] = { "libnetwork-setkey", "-exec-root=/*", "{id}", "{hex:12}" };
 
 static const char *const default_tmpfs[] = { "/tmp", "/run", "/var/tmp" };
 
@@ -197,6 +234,8 @@ hr_profile_builtin (const char *name, struct hr_profile *ret, struct hr_error *e
   memset (ret, 0, sizeof *ret);
   for (int i = 0; i < HR_CTL_COUNT; i++)
     ret->mode[i] = all;
+  /* an image allowlist is the node's own: no built-in profile has one */
+  ret->mode[HR_CTL_IMAGES] = HR_MODE_OFF;
   ret->run_as_uid = 65534;
   ret->run_as_gid = 65534;
   ret->caps_allowed = CAPBIT (10); /* NET_BIND_SERVICE */
@@ -218,8 +257,14 @@ hr_profile_builtin (const char *name, struct hr_profile *ret, struct hr_error *e
   r |= dup_opt ("container_file_t", &ret->selinux_file_type);
   for (size_t i = 0; i < HR_ARRAY_SIZE (default_tmpfs); i++)
     r |= hr_strlist_add (&ret->tmpfs_paths, default_tmpfs[i]);
-  for (size_t i = 0; i < HR_ARRAY_SIZE (engine_hooks); i++)
-    r |= hr_strlist_add (&ret->hook_paths, engine_hooks[i]);
+  for (size_t i = 0; i < HR_ARRAY_SIZE (docker_paths); i++)
+    {
+      struct hr_hook_rule h = { .path = (char *) docker_paths[i] };
+      for (size_t k = 0; k < HR_ARRAY_SIZE (docker_setkey_args); k++)
+        r |= hr_strlist_add (&h.args, docker_setkey_args[k]);
+      r |= hr_hook_list_add (&ret->hooks_allow, &h);
+      hr_strlist_release (&h.args);
+    }
   for (size_t i = 0; i < HR_ARRAY_SIZE (safe_sysctls); i++)
     r |= hr_strlist_add (&ret->sysctls, safe_sysctls[i]);
   if (r)
@@ -235,7 +280,8 @@ hr_profile_copy (const struct hr_profile *src, struct hr_profile *ret, struct hr
 {
   *ret = *src;
   ret->tmpfs_paths = (struct hr_strlist) { 0 };
-  ret->hook_paths = (struct hr_strlist) { 0 };
+  ret->hooks_allow = (struct hr_hook_list) { 0 };
+  ret->images_allow = (struct hr_strlist) { 0 };
   ret->readonly_host_paths = (struct hr_strlist) { 0 };
   ret->sysctls = (struct hr_strlist) { 0 };
   int r = 0;
@@ -247,7 +293,9 @@ hr_profile_copy (const struct hr_profile *src, struct hr_profile *ret, struct hr
   r |= dup_opt (src->selinux_type, &ret->selinux_type);
   r |= dup_opt (src->selinux_file_type, &ret->selinux_file_type);
   r |= strlist_copy (&src->tmpfs_paths, &ret->tmpfs_paths);
-  r |= strlist_copy (&src->hook_paths, &ret->hook_paths);
+  for (size_t i = 0; i < src->hooks_allow.n; i++)
+    r |= hr_hook_list_add (&ret->hooks_allow, &src->hooks_allow.v[i]);
+  r |= strlist_copy (&src->images_allow, &ret->images_allow);
   r |= strlist_copy (&src->readonly_host_paths, &ret->readonly_host_paths);
   r |= strlist_copy (&src->sysctls, &ret->sysctls);
   if (r)
@@ -271,7 +319,8 @@ hr_profile_release (struct hr_profile *p)
   free (p->selinux_type);
   free (p->selinux_file_type);
   hr_strlist_release (&p->tmpfs_paths);
-  hr_strlist_release (&p->hook_paths);
+  hr_hook_list_release (&p->hooks_allow);
+  hr_strlist_release (&p->images_allow);
   hr_strlist_release (&p->readonly_host_paths);
   hr_strlist_release (&p->sysctls);
   memset (p, 0, sizeof *p);

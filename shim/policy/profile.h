@@ -39,12 +39,29 @@ enum hr_control_id
   HR_CTL_SECCOMP,
   HR_CTL_APPARMOR,
   HR_CTL_SELINUX,
+  HR_CTL_IMAGES,
   HR_CTL_COUNT,
 };
 
 struct hr_strlist
 {
   char **v;                     /* owned strings */
+  size_t n;
+};
+
+/* hooks: one allowed hook, judged by its whole command line. */
+struct hr_hook_rule
+{
+  char *path;                   /* owned: absolute; compared after resolving symlinks */
+  bool any_args;                /* no "args" given: any argv (the string form) */
+  struct hr_strlist args;       /* one pattern per argv element (policy/hooks.c) */
+  bool any_env;                 /* no "env" given in the string form: any environment */
+  struct hr_strlist env;        /* every env entry must match one of these */
+};
+
+struct hr_hook_list
+{
+  struct hr_hook_rule *v;       /* owned */
   size_t n;
 };
 
@@ -65,8 +82,10 @@ struct hr_profile
   /* rootfs */
   struct hr_strlist tmpfs_paths;
   char *tmpfs_size;             /* owned, tmpfs "size=" value */
-  /* hooks: allowed hook executables (compared after resolving symlinks) */
-  struct hr_strlist hook_paths;
+  /* hooks: the allowed hooks, by program, argv and environment */
+  struct hr_hook_list hooks_allow;
+  /* images: allowed image references (policy/images.c) */
+  struct hr_strlist images_allow;
   /* mounts: sensitive host paths that may still be bound read-only */
   struct hr_strlist readonly_host_paths;
   /* sysctls: allowed names; a trailing "*" matches a prefix */
@@ -105,6 +124,13 @@ void hr_profile_release (struct hr_profile *p);
 int hr_strlist_add (struct hr_strlist *l, const char *s);
 bool hr_strlist_contains (const struct hr_strlist *l, const char *s);
 void hr_strlist_release (struct hr_strlist *l);
+
+int hr_hook_list_add (struct hr_hook_list *l, const struct hr_hook_rule *rule);
+void hr_hook_list_release (struct hr_hook_list *l);
+
+/* Whether P is weaker than FLOOR: some control is in a weaker mode, or a
+ * parameter allows more (policy/weaker.c). WHY (SIZE bytes) says where. */
+bool hr_profile_weaker (const struct hr_profile *p, const struct hr_profile *floor, char *why, size_t size);
 
 /* ---- capabilities ---- */
 #define HR_CAP_LAST 40          /* CAP_CHECKPOINT_RESTORE */

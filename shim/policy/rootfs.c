@@ -71,9 +71,11 @@ fail:
   return NULL;
 }
 
-/* The root filesystem is a host directory the container gets whole: the
- * same host paths are refused as for a bind mount source, judged by the
- * name as written and by where its symlinks lead (crun follows them). */
+/* The root filesystem is a host directory the container gets whole: it is
+ * judged as a bind source is, by the name as written and by what the
+ * kernel will find there (see host-path.c): it must exist, be reached
+ * through no procfs link, be no sensitive host directory by name or by
+ * what is mounted on it, and lie below no directory others could change. */
 static void
 check_root_path (struct hr_apply *a, const struct hr_json *spec)
 {
@@ -82,19 +84,31 @@ check_root_path (struct hr_apply *a, const struct hr_json *spec)
   if (path == NULL || *path == '\0')
     return;
   /* runc takes a relative root.path from the bundle directory. */
-  if (path[0] != '/')
-    snprintf (joined, sizeof joined, "%s/%s", a->ctx->bundle_dir ? a->ctx->bundle_dir : ".", path);
-  else
-    snprintf (joined, sizeof joined, "%s", path);
+  /* A bundle that does not resolve is explain's stand-in (hardrun itself
+   * read config.json from the bundle): the name is judged as written. */
+  const char *bundle = a->ctx->bundle_host ? a->ctx->bundle_host : a->ctx->bundle_dir ? a->ctx->bundle_dir : ".";
+  snprintf (joined, sizeof joined, "%s%s%s", path[0] == '/' ? "" : bundle, path[0] == '/' ? "" : "/", path);
   const char *why = NULL, *what = NULL;
-  if (joined[0] == '/' && hr_path_normalize (joined, norm, sizeof norm)
-      && (why = hr_host_path_why_sensitive (norm)) != NULL)
+  if (hr_path_normalize (joined, norm, sizeof norm) && (why = hr_host_path_why_sensitive (norm)) != NULL)
     what = norm;
-  cleanup_free char *resolved = why ? NULL : hr_host_realpath (joined);
-  if (resolved && (why = hr_host_path_why_sensitive (resolved)) != NULL)
-    what = resolved;
-  if (why)
+  struct hr_host_object o = { 0 };
+  struct hr_error e2 = { 0 };
+  int r = why ? 0 : hr_host_resolve (joined, &o, &e2);
+  if (r == -EXDEV)
+    hr_refusal (a, "root.path", "root filesystem \"%s\" is reached through a procfs link (%s)", norm, e2.msg);
+  else if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+    hr_refusal (a, "root.path", "root filesystem \"%s\" cannot be resolved: %s", norm, e2.msg);
+  else if (r == 0 && why == NULL)
+    why = hr_host_object_why_sensitive (&o, &what);
+  if (why && o.path && what == o.identity)
+    hr_refusal (a, "root.path", "root filesystem \"%s\": what is mounted there is the host's \"%s\": %s", norm, what,
+                why);
+  else if (why)
     hr_refusal (a, "root.path", "root filesystem \"%s\": %s", what, why);
+  else if (r == 0 && o.swappable && !hr_swappable_only_by_container (a, spec, &o))
+    hr_refusal (a, "root.path", "root filesystem \"%s\": %s, who could replace it with a symlink before the "
+                "runtime mounts it", o.path, o.swappable);
+  hr_host_object_release (&o);
 }
 
 int

@@ -2,14 +2,17 @@
  * a profile file for the machine's architecture and the container's final
  * bounding set (the caps control has already run).
  *
- * The rule is "replace unless it is ours": any other linux.seccomp, stricter
- * or not, is replaced, because hardrun cannot tell whether a foreign filter
- * is safe without reimplementing the kernel's evaluation.
+ * A container without a filter gets hardrun's. A container with a filter
+ * of its own is never loosened: its filter stays when it is already at
+ * least as strict as hardrun's, else the two become one filter at least as
+ * strict as both (seccomp_merge.c), which keeps a seccomp agent's listener
+ * and its notify rules wherever hardrun's filter allows the call. What
+ * cannot be combined exactly is refused, saying so.
  *
- * Known gap: a container that hands syscalls to a seccomp agent
- * (SCMP_ACT_NOTIFY, linux.seccomp.listenerPath) is refused: hardrun cannot
- * merge the agent's notify rules into its own filter, and replacing them
- * would break the agent silently. */
+ * The result's shape, for the controls after this one: linux.seccomp is
+ * hardrun's filter, the workload's kept, or the combination;
+ * hr_seccomp_has_listener() tells whether it already has a workload's
+ * listenerPath (a filter has one listener). */
 #include "config.h"
 #include "policy/seccomp.h"
 #include "policy/seccomp_cache.h"
@@ -913,41 +916,6 @@ hr_seccomp_check_profile (const struct hr_json *profile, struct hr_error *err)
 /* ------------------------------------------------------------------ */
 /* The control                                                         */
 
-/* Does CUR hand syscalls to a seccomp agent? */
-static bool
-uses_agent (const struct hr_json *cur)
-{
-  const struct hr_json *listener = hr_json_get (cur, "listenerPath");
-  if (hr_json_is_string (listener) && listener->u.str.len > 0)
-    return true;
-  const char *def = hr_json_string (hr_json_get (cur, "defaultAction"));
-  if (def && strcmp (def, "SCMP_ACT_NOTIFY") == 0)
-    return true;
-  const struct hr_json *rules = hr_json_get (cur, "syscalls");
-  for (size_t i = 0; i < hr_json_len (rules); i++)
-    {
-      const char *act = hr_json_string (hr_json_get (hr_json_at (rules, i), "action"));
-      if (act && strcmp (act, "SCMP_ACT_NOTIFY") == 0)
-        return true;
-    }
-  return false;
-}
-
-/* What CUR is, for the finding. */
-static const char *
-describe (const struct hr_json *cur, char *buf, size_t size)
-{
-  if (cur == NULL)
-    return "no seccomp filter";
-  const char *def = hr_json_string (hr_json_get (cur, "defaultAction"));
-  if (def && (strcmp (def, "SCMP_ACT_ALLOW") == 0 || strcmp (def, "SCMP_ACT_LOG") == 0))
-    {
-      snprintf (buf, size, "default action %s", def);
-      return buf;
-    }
-  return "a different filter";
-}
-
 /* The profile in FILE resolved for NATIVE, CAPS and COMPAT: from the cache
  * when it has an entry for these very bytes, else parsed, validated,
  * resolved and stored. */
@@ -981,13 +949,11 @@ int
 hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 {
   struct hr_json *cur = hr_json_get (hr_json_get (spec, "linux"), "seccomp");
-  if (uses_agent (cur))
-    {
-      hr_refusal (a, "linux.seccomp",
-                  "the container hands syscalls to a seccomp agent (SCMP_ACT_NOTIFY); hardrun cannot merge a notify "
-                  "profile with its own");
-      return 0;
-    }
+  /* runc takes an object without a default action and rules for none */
+  if (cur && cur->type != HR_JSON_NULL && !hr_seccomp_is_filter (cur))
+    cur = NULL;
+  if (cur && cur->type == HR_JSON_NULL)
+    cur = NULL;
 
   const char *native = hr_seccomp_native_arch ();
   if (native == NULL)
@@ -1027,12 +993,61 @@ hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
 
   if (cur && hr_json_equal (cur, want))
     return 0;
-  char buf[64];
-  if (!hr_violation (a, "linux.seccomp", "%s where seccomp profile \"%s\" is required", describe (cur, buf, sizeof buf),
-                     file))
+  if (cur == NULL)
+    {
+      if (!hr_violation (a, "linux.seccomp", "no seccomp filter where seccomp profile \"%s\" is required", file))
+        return 0;
+      struct hr_json *lnx = hr_json_ensure_object (spec, "linux");
+      if (lnx == NULL)
+        return hr_error_set (err, EINVAL, "\"linux\" is not an object");
+      return hr_json_set (lnx, "seccomp", steal_pointer (&want), err);
+    }
+
+  /* The workload's own filter: never loosened. It stays when it already
+   * is at least as strict as hardrun's, else the two are combined into one
+   * filter at least as strict as both; a seccomp agent's listener and
+   * notify rules stay where hardrun's filter allows the call. */
+  cleanup_json struct hr_json *merged = NULL;
+  char stricter[256];
+  r = hr_seccomp_merge (want, cur, native, &merged, stricter, sizeof stricter, &e);
+  if (r == -EINVAL || r == -EDOM || r == -E2BIG)
+    {
+      hr_refusal (a, "linux.seccomp", "%s; hardrun can neither keep the container's own filter nor combine it "
+                  "with seccomp profile \"%s\" exactly, and does not replace it with a looser one", e.msg, file);
+      return 0;
+    }
+  if (r < 0)
+    {
+      if (err)
+        *err = e;
+      return r;
+    }
+  /* With the 32-bit ABIs, libseccomp folds socket's rules into
+   * socketcall's and may find them in conflict there: check what runc
+   * would load, rather than let it fail later with less to say. */
+  if (merged && hr_json_len (hr_json_get (merged, "architectures")) > 1
+      && (r = hr_seccomp_check (merged, &e)) < 0)
+    {
+      hr_refusal (a, "linux.seccomp", "the combination of the container's own filter with seccomp profile \"%s\" "
+                  "does not compile for its architectures: %s; hardrun does not replace the filter with a looser one",
+                  file, e.msg);
+      return 0;
+    }
+  if (merged == NULL)
+    {
+      hr_note (a, "linux.seccomp", "the container's own filter%s is at least as strict as seccomp profile \"%s\"; "
+               "kept", hr_seccomp_has_listener (cur) ? " (with its seccomp agent)" : "", file);
+      return 0;
+    }
+  const char *def = hr_json_string (hr_json_get (cur, "defaultAction"));
+  char what[96] = "";
+  if (def && (strcmp (def, "SCMP_ACT_ALLOW") == 0 || strcmp (def, "SCMP_ACT_LOG") == 0))
+    snprintf (what, sizeof what, " (default action %s)", def);
+  if (!hr_violation (a, "linux.seccomp", "the container's own filter%s%s is combined with seccomp profile \"%s\" "
+                     "into one at least as strict as both%s%s", what, hr_seccomp_has_listener (cur) ? " (with its "
+                     "seccomp agent)" : "", file, stricter[0] ? "; stricter than both for some arguments of " : "",
+                     stricter))
     return 0;
-  struct hr_json *lnx = hr_json_ensure_object (spec, "linux");
-  if (lnx == NULL)
-    return hr_error_set (err, EINVAL, "\"linux\" is not an object");
-  return hr_json_set (lnx, "seccomp", steal_pointer (&want), err);
+  struct hr_json *lnx = hr_json_get (spec, "linux");
+  return hr_json_set (lnx, "seccomp", steal_pointer (&merged), err);
 }

@@ -83,4 +83,27 @@ int hr_seccomp_check (const struct hr_json *oci_seccomp, struct hr_error *err);
  * SCMP_ARCH_AARCH64 with all capabilities: syscalls[12]: ... */
 int hr_seccomp_check_profile (const struct hr_json *profile, struct hr_error *err);
 
+/* Whether linux.seccomp SECCOMP hands system calls to a seccomp agent of the
+ * workload's (a non-empty listenerPath). A filter has one listener: a
+ * later control that wants hardrun's own agent must not add a second. */
+bool hr_seccomp_has_listener (const struct hr_json *seccomp);
+
+/* Whether linux.seccomp SECCOMP is a filter at all: runc takes an object
+ * without a default action and without rules for none. */
+bool hr_seccomp_is_filter (const struct hr_json *seccomp);
+
+/* Combines the container's own linux.seccomp OWN with hardrun's resolved
+ * filter OURS (both OCI objects) into one filter at least as strict as both
+ * (seccomp_merge.c says how). NATIVE is the machine's architecture. On
+ * success *RET is a new owned object, or NULL when OWN already is at least
+ * as strict as OURS and is kept as it is. The result keeps OWN's
+ * listenerPath, listenerMetadata and flags (but for
+ * SECCOMP_FILTER_FLAG_SPEC_ALLOW). STRICTER (SIZE bytes, may be NULL)
+ * receives the quoted names of the calls the result decides more strictly
+ * than both filters would, for some arguments, since no exact combination
+ * was found; empty when none. Fails with -EINVAL when OWN is malformed and
+ * -EDOM, naming the call, when a call cannot be combined at all. */
+int hr_seccomp_merge (const struct hr_json *ours, const struct hr_json *own, const char *native,
+                      struct hr_json **ret, char *stricter, size_t size, struct hr_error *err);
+
 #endif

@@ -54,6 +54,12 @@ printf 'type=%s argv=%s\n' "\$type" "\$*" >>"$CRI_AUDIT_LOG"
 exec "$HARDRUN" "\$@"
 EOF
 	chmod 0755 "$CTRD_DIR/bin/hardrun-audit"
+	# hardrun-policy: hardrun under a policy of the test's own, which trusts
+	# this containerd's runtime root as the k8s.io namespace's
+	printf '#!/bin/sh\nexec "%s" --hardrun-policy "%s" "$@"\n' "$HARDRUN" "$CTRD_DIR/policy.json" \
+		>"$CTRD_DIR/bin/hardrun-policy"
+	chmod 0755 "$CTRD_DIR/bin/hardrun-policy"
+	cri_write_policy
 
 	cat >"$CTRD_DIR/cni/net.d/10-$CRI_NETWORK.conflist" <<EOF
 {
@@ -93,7 +99,7 @@ EOF
     conf_dir = \"$CTRD_DIR/cni/net.d\"
     max_conf_num = 1
 "
-	for name in hardrun hardrun-baseline hardrun-audit; do
+	for name in hardrun hardrun-baseline hardrun-audit hardrun-policy; do
 		case $name in
 		hardrun) bin=$HARDRUN ;;
 		*) bin=$CTRD_DIR/bin/$name ;;
@@ -120,6 +126,22 @@ EOF
 	# The CRI plugin learns about imported images from events.
 	ctrd_retry 10 image_known "$CTRD_PAUSE_REF"
 	ctrd_retry 10 image_known "$CTRD_BUSYBOX_REF"
+}
+
+# The policy of handler hardrun-policy: rules for namespace hre2e by pod
+# name, an image allowlist, and the floor.
+cri_write_policy() {
+	jq -n --arg a "$CTRD_DIR/policy-audit.log" --arg root "$CTRD_RUNC_ROOT/k8s.io" --arg img "$CTRD_BUSYBOX_REF" \
+		--arg repo "${CTRD_BUSYBOX_REF%:*}" '{
+		audit: {file: $a}, floor: "restricted", cri: {runtimeRoots: [$root]},
+		profiles: {
+			"trusted-images": {extends: "baseline", modes: {images: "enforce"}, images: {allow: [$repo]}},
+			"other-images": {extends: "restricted", modes: {images: "enforce"},
+				images: {allow: ["registry.example.com/*", ($repo + "@sha256:" + ("0" * 64))]}}},
+		rules: [
+			{match: {namespace: "hre2e", podName: "img-ok*"}, profile: "trusted-images"},
+			{match: {namespace: "hre2e", podName: "img-bad*"}, profile: "other-images"},
+			{match: {namespace: "hre2*", podName: "glob-*"}, profile: "baseline"}]}' >"$CTRD_DIR/policy.json"
 }
 
 teardown_file() {
@@ -322,4 +344,34 @@ PROBE='id; cat /proc/self/status; '$CTRD_FS_PROBE
 	[ "$status" -eq 0 ]
 	assert_root_id "$output"
 	assert_baseline_status "$output"
+}
+
+# ---- annotation sources, the floor and images (handler hardrun-policy) ----
+
+@test "trust: a rule for a named namespace selects baseline, and its image is on the allowlist" {
+	pod_and_app img-ok1 hardrun-policy
+	run cri exec "$APP" id -u
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 0 ]
+	jq -s -e --arg app "$APP" 'any(.[]; .event == "decision" and .id == $app and .profile == "trusted-images")' \
+		"$CTRD_DIR/policy-audit.log"
+}
+
+@test "images: an image not on the allowlist is refused, and the CRI error says why" {
+	run cri up "$(jq -cn --argjson p "$(pod_request img-bad1 hardrun-policy)" --argjson c "$(app_config)" \
+		'{pod: $p, container: $c}')"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"images: image \"$CTRD_BUSYBOX_REF\" is not on the allowlist"* ]]
+}
+
+@test "trust: a rule for a glob of namespaces cannot go below the floor" {
+	pod_and_app glob-1 hardrun-policy
+	run cri exec "$APP" id -u
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 65534 ]
+	jq -s -e --arg app "$APP" 'any(.[]; .event == "decision" and .id == $app and .profile == "restricted"
+		and (.rule | contains("raised to the floor")))' "$CTRD_DIR/policy-audit.log"
 }

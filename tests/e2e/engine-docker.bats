@@ -171,10 +171,16 @@ hardrun_run_with_socket() {
 	id=$(hardrun_start e2e-hook)
 	config=$(docker_bundle_config "$id")
 	[ -f "$config" ]
-	run jq -e --arg exe "/proc/$DOCKER_PID/exe" \
-		'[.hooks.prestart[]? | select(.path == $exe and .args[0] == "libnetwork-setkey")] | length == 1' \
+	# as Docker 20.10 writes it: the whole argv, and no env; hardrun's
+	# allowlist entry matches all of it (the container started, so the
+	# prestart hook ran and succeeded)
+	run jq -e --arg exe "/proc/$DOCKER_PID/exe" --arg id "$id" \
+		'[.hooks.prestart[]? | select(.path == $exe and .args[0] == "libnetwork-setkey"
+			and (.args | length) == 4 and (.args[1] | startswith("-exec-root=/")) and .args[2] == $id
+			and (.args[3] | test("^[0-9a-f]{12}$")) and (has("env") | not))] | length == 1' \
 		"$config"
 	[ "$status" -eq 0 ] || e2e_fail "hooks in $config:" "$(jq -c .hooks "$config")"
+	[ "$(docker inspect -f '{{.State.Running}}' "$id")" = true ]
 }
 
 @test "hardening: the bundle's config.json was rewritten in place" {
@@ -195,4 +201,56 @@ hardrun_run_with_socket() {
 		capabilities: .process.capabilities,
 		seccomp: (.linux.seccomp != null)
 	}' "$config")"
+}
+
+# A local volume whose driver bound a host directory onto its _data: the
+# spec names a harmless volume path, but what is mounted there decides.
+volume_bound_to() {
+	docker volume rm -f "$1" >/dev/null 2>&1 || true
+	docker volume create --driver local -o type=none -o o=bind -o device="$2" "$1" >/dev/null
+}
+
+@test "hardening: a local volume bound to the host's / is refused" {
+	volume_bound_to hardrun-rootvol /
+	run docker run --rm --runtime hardrun --network none -v hardrun-rootvol:/x "$E2E_IMAGE" cat /x/etc/hostname
+	docker volume rm -f hardrun-rootvol >/dev/null
+	assert_failure
+	assert_output_contains refused "what is mounted there is the host's" "the host's root filesystem"
+}
+
+@test "hardening: a local volume bound to /run, where the runtime sockets live, is refused" {
+	volume_bound_to hardrun-runvol /run
+	run docker run --rm --runtime hardrun --network none -v hardrun-runvol:/x "$E2E_IMAGE" ls /x
+	docker volume rm -f hardrun-runvol >/dev/null
+	assert_failure
+	assert_output_contains refused "container runtime socket"
+}
+
+@test "hardening: a local volume of the host's root block device, mounted again, is refused" {
+	local dev fstype
+	dev=$(findmnt -no SOURCE /) fstype=$(findmnt -no FSTYPE /)
+	[ -b "$dev" ] || skip "the root filesystem is not on a block device here ($dev)"
+	docker volume rm -f hardrun-devvol >/dev/null 2>&1 || true
+	docker volume create --driver local -o type="$fstype" -o device="$dev" hardrun-devvol >/dev/null
+	run docker run --rm --runtime hardrun --network none -v hardrun-devvol:/x "$E2E_IMAGE" ls /x
+	docker volume rm -f hardrun-devvol >/dev/null
+	assert_failure
+	assert_output_contains refused "what is mounted there is the host's"
+}
+
+@test "plumbing: an ordinary local volume still works" {
+	docker volume rm -f hardrun-plainvol >/dev/null 2>&1 || true
+	docker volume create hardrun-plainvol >/dev/null
+	run docker run --rm --runtime hardrun --network none --user 0 -v hardrun-plainvol:/data "$E2E_IMAGE" \
+		sh -c 'ls -d /data && cat /proc/self/status | grep ^CapEff'
+	docker volume rm -f hardrun-plainvol >/dev/null
+	assert_success
+	assert_output_contains /data
+}
+
+@test "plumbing: docker run --init binds docker-init read-only and runs" {
+	command -v docker-init >/dev/null || [ -x /usr/libexec/docker/docker-init ] || skip "no docker-init here"
+	run docker run --rm --init --runtime hardrun --network none "$E2E_IMAGE" sh -c "$E2E_PROBE_STATUS"
+	assert_success
+	assert_hardened_status "$output"
 }

@@ -149,3 +149,38 @@ hardrun_run_with_socket() {
 	assert_failure
 	assert_output_contains refused
 }
+
+@test "hardening: a podman volume bound to the host's / is refused" {
+	podman volume rm -f hardrun-rootvol >/dev/null 2>&1 || true
+	podman volume create --opt type=none --opt o=bind --opt device=/ hardrun-rootvol >/dev/null
+	run podman --runtime hardrun run --rm --network none -v hardrun-rootvol:/x "localhost/$E2E_IMAGE" \
+		cat /x/etc/hostname
+	podman volume rm -f hardrun-rootvol >/dev/null
+	assert_failure
+	assert_output_contains refused "what is mounted there is the host's" "the host's root filesystem"
+}
+
+@test "plumbing: podman run --init binds catatonit read-only and runs" {
+	command -v catatonit >/dev/null || [ -x /usr/libexec/podman/catatonit ] || skip "no catatonit here"
+	run podman --runtime hardrun run --rm --init --network none "localhost/$E2E_IMAGE" sh -c "$E2E_PROBE_STATUS"
+	assert_success
+	assert_hardened_status "$output"
+}
+
+@test "hardening: podman --annotation cannot lower the profile under the example policy" {
+	local ann=(--annotation io.kubernetes.cri.sandbox-namespace=kube-system
+		--annotation io.kubernetes.cri.container-type=container
+		--annotation io.kubernetes.cri.sandbox-id=0000000000000000000000000000000000000000000000000000000000000000
+		--annotation io.kubernetes.cri.sandbox-name=frontend-0
+		--annotation io.kubernetes.cri.image-name=registry.example.com/netops/ping:1
+		--annotation hardrun.io/profile=legacy-audit)
+	run podman --runtime hardrun-example run --rm --network none "${ann[@]}" "localhost/$E2E_IMAGE" \
+		sh -c "$E2E_PROBE_STATUS"
+	assert_success
+	assert_nonroot_identity "$output"
+	assert_no_capabilities "$output"
+	jq -s -e 'any(.[]; .event == "decision" and .command == "create" and .profile == "restricted"
+		and .rule == "default" and any(.findings[]; .action == "note"
+		and (.message | contains("ignored: annotation \"io.kubernetes.cri.sandbox-namespace\""))))' \
+		"$PODMAN_TMP/example-audit.log" || e2e_fail "audit trail:" "$(cat "$PODMAN_TMP/example-audit.log")"
+}

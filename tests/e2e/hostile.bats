@@ -52,7 +52,10 @@ hr() {
 # fake_runtime: a runtime that only notes that it was started.
 fake_runtime() {
 	RUNTIME="$BATS_TEST_TMPDIR/fake-runtime"
-	printf '#!/bin/sh\necho "$@" >>"%s/runtime-ran"\n' "$BATS_TEST_TMPDIR" >"$RUNTIME"
+	# "state" is hardrun asking whether the container exists before an
+	# exec: every container does, and asking is not running it
+	printf '#!/bin/sh\ncase " $* " in *" state "*) exit 0 ;; esac\necho "$@" >>"%s/runtime-ran"\n' \
+		"$BATS_TEST_TMPDIR" >"$RUNTIME"
 	chmod +x "$RUNTIME"
 }
 

@@ -147,8 +147,8 @@ DANGEROUS_CONTROLS="user caps no_new_privileges rootfs paths mounts devices name
 	jq -n --arg a "$AUDIT" '{
 		audit: {file: $a},
 		rules: [
-			{comment: "dev pods may choose baseline", match: {namespace: "dev"},
-			 selectAnnotation: "hardrun.io/profile", allowedProfiles: ["baseline"]}
+			{comment: "dev pods may choose baseline; plain runc is a caller, trusted here", match: {namespace: "dev"},
+			 selectAnnotation: "hardrun.io/profile", allowedProfiles: ["baseline"], trust: ["caller"]}
 		]}' >"$POLICY"
 	local b="$BATS_TEST_TMPDIR/bundle"
 	make_bundle "$b" "$PROBE"
@@ -178,6 +178,16 @@ DANGEROUS_CONTROLS="user caps no_new_privileges rootfs paths mounts devices name
 	[ "${lines[0]}" = 'prod-asks-privileged restricted default prod' ]
 	[ "${lines[1]}" = 'dev-asks-privileged restricted default dev' ]
 	[ "${lines[2]}" = 'dev-asks-baseline baseline rules[0] (annotation "hardrun.io/profile") dev' ]
+
+	# 4. the same rule without "trust": the caller's annotations are ignored, with a note
+	jq '.rules[0] |= del(.trust)' "$POLICY" >"$POLICY.new" && mv "$POLICY.new" "$POLICY"
+	cp "$b/config.orig" "$b/config.json"
+	set_config "$b" '.annotations = {"io.kubernetes.cri.sandbox-namespace": "dev", "hardrun.io/profile": "baseline"}'
+	run hr run --bundle "$b" caller-asks-baseline
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	assert_hardened "$output"
+	jq -s -e 'any(.[]; .id == "caller-asks-baseline" and .profile == "restricted" and any(.findings[];
+		.action == "note" and (.message | contains("rules[0] ignored: annotation \"io.kubernetes.cri.sandbox-namespace\""))))' "$AUDIT"
 }
 
 # shellcheck disable=SC2030 # run_off_pipes sets status and output, as "run" does
@@ -341,12 +351,17 @@ refused_by_policy() {
 	jq -s -e --arg b "$b" '.[1].event == "poststart" and .[1].id == "audited" and (.[1].pid | type == "number")
 		and .[1].bundle == $b' "$AUDIT"
 	jq -s -e --arg b "$b" '.[2].event == "poststop" and .[2].id == "audited" and .[2].bundle == $b' "$AUDIT"
-	# the hook is hardrun's own and took the policy's audit file; poststart
-	# also attests the started container (docs/monitor.md)
-	jq -e --arg a "$AUDIT" '.hooks.poststart[-1].args[0:3] == ["hardrun-hook", "--audit-file", $a]
-		and .hooks.poststart[-1].args[-1] == "poststart"
-		and (.hooks.poststart[-1].args | index("--attest")) != null
-		and .hooks.poststop[-1].args == ["hardrun-hook", "--audit-file", $a, "poststop"]' "$b/config.json"
+	# the hook is hardrun's own: no path on its command line, only the event,
+	# the key of the sink hardrun wrote (the policy's file and the monitor's
+	# socket) and, on poststart, the attestation token of numbers and flags
+	local key
+	key=$(jq -r '.hooks.poststart[-1].args[2]' "$b/config.json")
+	[[ "$key" =~ ^[0-9a-f]{16}$ ]]
+	jq -e --arg k "$key" '.hooks.poststart[-1].args[0:4] == ["hardrun-hook", "poststart", $k, "--attest"]
+		and (.hooks.poststart[-1].args | length == 5)
+		and (.hooks.poststart[-1].args[4] | test("^uid=[0-9-]+,gid=[0-9-]+,caps=[0-9a-f:]+,nnp=[01],seccomp=[01],ro=[01]$"))
+		and .hooks.poststop[-1].args == ["hardrun-hook", "poststop", $k]' "$b/config.json"
+	jq -e --arg a "$AUDIT" '. == {file: $a, syslog: false, monitor: "/run/hardrun/monitor.sock"}' "/run/hardrun/sinks/$key.json"
 	# the bundle's own prestart hook was removed and never ran
 	[ ! -e "$b/hook-ran" ]
 }
@@ -594,8 +609,9 @@ refused_by_policy() {
 	}
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "kube-system"}')" = "baseline rules[1]" ]
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "kube-system", "io.kubernetes.cri.container-type": "sandbox"}')" = "restricted rules[0]" ]
-	[ "$(explain_rule '{"io.kubernetes.cri.image-name": "registry.example.com/netops/ping:1"}')" = "restricted-netraw rules[2]" ]
-	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "web"}')" = 'web rules[3] (annotation "hardrun.io/profile")' ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "netops", "io.kubernetes.cri.image-name": "registry.example.com/netops/ping:1"}')" = "restricted-netraw rules[2]" ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "strict"}')" = 'strict rules[3] (annotation "hardrun.io/profile")' ]
+	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "web"}')" = "restricted default" ]
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "dev-1", "hardrun.io/profile": "privileged"}')" = "restricted default" ]
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "prod", "hardrun.io/profile": "web"}')" = "restricted default" ]
 	[ "$(explain_rule '{"io.kubernetes.cri.sandbox-namespace": "payments"}')" = "strict rules[6]" ]
@@ -643,4 +659,22 @@ refused_by_policy() {
 	run "$HARDRUN" --hardrun-policy "$BATS_TEST_TMPDIR/copy.json" policy show copy
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	diff <(jq 'del(.name)' "$BATS_TEST_TMPDIR/shown.json") <(jq 'del(.name)' <<<"$output")
+}
+
+@test "policy check warns when a pod-controlled annotation can lower the profile" {
+	jq -n '{rules: [
+		{match: {namespace: "dev-*"}, selectAnnotation: "hardrun.io/profile", allowedProfiles: ["baseline", "strict"]},
+		{match: {annotations: {"example.com/gpu": "yes"}}, profile: "privileged"}],
+		profiles: {strict: {extends: "restricted", mode: "deny"}}}' >"$POLICY"
+	run "$HARDRUN" policy check "$POLICY"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == *'warning: rules[0]: annotation "hardrun.io/profile", which the pod writes, can select profile "baseline", weaker than the default "restricted"'* ]]
+	[[ "$output" != *'select profile "strict"'* ]]
+	[[ "$output" == *'warning: rules[1]: annotation "example.com/gpu", which the pod writes, can select profile "privileged"'* ]]
+	# the floor keeps the glob namespace's choice at restricted: no warning for it any more
+	jq '.floor = "restricted"' "$POLICY" >"$POLICY.new" && mv "$POLICY.new" "$POLICY"
+	run "$HARDRUN" policy check "$POLICY"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *'rules[0]'* ]]
+	[[ "$output" != *'rules[1]'* ]]
 }

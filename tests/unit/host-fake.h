@@ -42,6 +42,32 @@ void hr_fake_set_host_namespace (const char *path, bool is_host);
  * (there, but it cannot be resolved). Paths not set resolve to themselves. */
 void hr_fake_set_realpath (const char *path, const char *target);
 
+/* ---- host objects ---- */
+/* hr_host_resolve(PATH) takes where PATH leads from hr_fake_set_realpath
+ * (and fails the same way; "!EXDEV": through a procfs link); paths not set
+ * lead to their normalized selves, a directory. By what it leads to: */
+/* its identity (default: itself) */
+void hr_fake_set_identity (const char *path, const char *identity);
+/* a directory above it that others could change (default: none) */
+void hr_fake_set_swappable (const char *path, const char *why);
+/* its type: 'b' or 'c' (a device node with that number), 'f' (a regular
+ * file), 'd' (a directory, the default) */
+void hr_fake_set_type (const char *path, char type, unsigned major, unsigned minor);
+
+/* ---- sockets ---- */
+/* PATH is a socket that group GID may write. */
+void hr_fake_set_socket_group (const char *path, unsigned gid);
+
+/* ---- joined user namespaces ---- */
+/* hr_host_userns_maps(PATH) answers UID_MAP and GID_MAP (uid_map text).
+ * Paths not set fail with ENOENT. */
+void hr_fake_set_userns_maps (const char *path, const char *uid_map, const char *gid_map);
+/* Calls of hr_host_userns_maps() since the last reset. */
+extern unsigned hr_fake_userns_calls;
+/* hr_host_has_namespace("cgroup"). Default: false, so that cases written
+ * before the cgroup namespace was added stay as they are. */
+extern bool hr_fake_has_cgroupns;
+
 void hr_fake_reset (void);
 
 #endif

@@ -503,6 +503,36 @@ remove_state (void)
   rmdir (state_dir);
 }
 
+/* explain judges only: the finding is the same, and nothing is loaded into
+ * the kernel (a CI machine has no business doing that, nor the right). */
+static void
+test_apparmor_judge_only (void)
+{
+  hr_fake_reset ();
+  hr_fake_apparmor_enabled = true;
+  hr_fake_apparmor_load_error = EPERM;
+  struct hr_policy_ctx ctx = {
+    .profile = restricted (),
+    .container_id = "explain",
+    .apparmor_dir = "/etc/hardrun/apparmor",
+    .state_dir = state_dir,
+    .judge_only = true,
+  };
+  struct hr_report rep = { 0 };
+  struct hr_apply a = { .ctx = &ctx, .control = HR_CTL_APPARMOR, .mode = HR_MODE_ENFORCE, .report = &rep };
+  struct hr_error err = { 0 };
+  struct hr_json *spec = NULL;
+  if (hr_json_parse (NO_PROFILE, strlen (NO_PROFILE), "config.json", &spec, &err) < 0)
+    abort ();
+  check_int (hr_ctl_apparmor (&a, spec, &err), ==, 0);
+  check_int (hr_fake_apparmor_load_calls, ==, 0);
+  check_int (rep.n, ==, 1);
+  check_str (rep.n ? rep.items[0].message : NULL, "no AppArmor profile; set to \"hardrun-default\"");
+  check_str (hr_json_string (hr_json_get_path (spec, "process.apparmorProfile")), "hardrun-default");
+  hr_report_release (&rep);
+  hr_json_free (spec);
+}
+
 int
 main (void)
 {
@@ -514,6 +544,7 @@ main (void)
   test_apparmor_enabled ();
   test_apparmor_load ();
   test_apparmor_disabled ();
+  test_apparmor_judge_only ();
   test_selinux_enabled ();
   test_selinux_disabled ();
 

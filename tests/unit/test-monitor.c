@@ -241,12 +241,39 @@ test_attest (void)
   cleanup_json struct hr_json *spec = parse_json (restricted);
   char expect[256];
   ok (hr_attest_expect (spec, expect, sizeof expect), "attest: an expectation for a hardened config");
-  check_str (expect, "uid=65534 gid=65534 caps=400,400,400,400,400 nnp=1 seccomp=1 ro=1");
+  check_str (expect, "uid=65534,gid=65534,caps=400:400:400:400:400,nnp=1,seccomp=1,ro=1");
   struct hr_attest e;
   ok (hr_attest_parse (expect, &e), "attest: the expectation parses back");
-  ok (!hr_attest_parse ("uid=1 gid=1", &e) && !hr_attest_parse (NULL, &e)
-      && !hr_attest_parse ("uid=65534 gid=65534 caps=0,0,0,0,0 nnp=1 seccomp=1 ro=1 extra", &e),
+  ok (!hr_attest_parse ("uid=1,gid=1", &e) && !hr_attest_parse (NULL, &e)
+      && !hr_attest_parse ("uid=65534,gid=65534,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1,extra", &e),
       "attest: a cut or extended expectation is unusable");
+  /* the token is parsed strictly: it rides on the hook's argv */
+  static const char *const bad[] = {
+    "uid=65534 gid=65534 caps=0,0,0,0,0 nnp=1 seccomp=1 ro=1",      /* the old spaced form */
+    "uid=+1,gid=1,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1",            /* a sign */
+    "uid=01,gid=1,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1",            /* a leading zero */
+    "uid=-2,gid=1,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1",            /* negative, not -1 */
+    "uid=4294967296,gid=1,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1",    /* past 32 bits */
+    "uid=1,gid=1,caps=0x1:0:0:0:0,nnp=1,seccomp=1,ro=1",           /* a hex prefix */
+    "uid=1,gid=1,caps=A:0:0:0:0,nnp=1,seccomp=1,ro=1",             /* upper case */
+    "uid=1,gid=1,caps=10000000000000000:0:0:0:0,nnp=1,seccomp=1,ro=1", /* 17 digits */
+    "uid=1,gid=1,caps=0:0:0:0,nnp=1,seccomp=1,ro=1",               /* four sets */
+    "uid=1,gid=1,caps=0:0:0:0:0,nnp=2,seccomp=1,ro=1",             /* a flag not 0/1 */
+    "uid=1,gid=1,caps=0:0:0:0:0,seccomp=1,nnp=1,ro=1",             /* out of order */
+    "uid=1,gid=1,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1\n",           /* a trailing byte */
+    "/etc/passwd",
+    "",
+  };
+  bool all_bad = true;
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    if (hr_attest_parse (bad[i], &e))
+      {
+        diag ("accepted: %s", bad[i]);
+        all_bad = false;
+      }
+  ok (all_bad, "attest: a token with signs, prefixes, leading zeros, spaces or stray bytes is unusable");
+  ok (hr_attest_parse ("uid=4294967295,gid=0,caps=ffffffffffffffff:0:0:0:0,nnp=0,seccomp=0,ro=0", &e)
+      && e.uid == 4294967295 && e.gid == 0 && e.caps[0] == UINT64_MAX, "attest: the widest values parse");
   hr_attest_parse (expect, &e);
 
   static const struct
@@ -291,17 +318,17 @@ test_attest (void)
     "\"linux\":{\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
     "\"gidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":65536}]}}");
   ok (hr_attest_expect (userns, expect, sizeof expect), "attest: a user namespace");
-  check_str (expect, "uid=100000 gid=200000 caps=0,0,0,0,0 nnp=0 seccomp=0 ro=0");
+  check_str (expect, "uid=100000,gid=200000,caps=0:0:0:0:0,nnp=0,seccomp=0,ro=0");
   /* a user namespace joined by path: its mappings are not in the config */
   cleanup_json struct hr_json *joined = parse_json ("{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}},"
     "\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/42/ns/user\"},{\"type\":\"pid\"}]}}");
   ok (hr_attest_expect (joined, expect, sizeof expect), "attest: a joined user namespace");
-  check_str (expect, "uid=-1 gid=-1 caps=0,0,0,0,0 nnp=0 seccomp=0 ro=0");
+  check_str (expect, "uid=-1,gid=-1,caps=0:0:0:0:0,nnp=0,seccomp=0,ro=0");
   /* CAP_SETUID kept: the process may change its ids; only capabilities count */
   cleanup_json struct hr_json *setuid = parse_json ("{\"process\":{\"user\":{\"uid\":0,\"gid\":0},"
     "\"capabilities\":{\"bounding\":[\"CAP_SETUID\",\"CAP_SETGID\"]}}}");
   ok (hr_attest_expect (setuid, expect, sizeof expect), "attest: CAP_SETUID kept");
-  check_str (expect, "uid=-1 gid=-1 caps=c0,0,0,0,0 nnp=0 seccomp=0 ro=0");
+  check_str (expect, "uid=-1,gid=-1,caps=c0:0:0:0:0,nnp=0,seccomp=0,ro=0");
   /* without no_new_privs execve may fill permitted from bounding (root) */
   hr_attest_parse (expect, &e);
   char why[256];

@@ -59,6 +59,19 @@ struct expect
 struct host
 {
   const char *realpath[4][2];   /* path -> target */
+  const char *identity[2][2];   /* resolved path -> what is mounted there */
+  const char *swappable[2][2];  /* resolved path -> who could swap it */
+  struct
+  {
+    const char *path;
+    char type;                  /* 'b', 'c', 'f' */
+    unsigned major, minor;
+  } type[2];
+  struct
+  {
+    const char *path;
+    unsigned gid;
+  } socket;
   const char *host_ns[4];       /* namespace paths that are the host's */
   uint64_t lacks_caps;          /* capabilities the host cannot grant */
   bool apparmor;
@@ -77,6 +90,8 @@ struct policy_case
   const char *bundle;           /* NULL: "/bundle" */
   struct host host;
   bool install_seccomp;         /* first set linux.seccomp to hardrun's own */
+  const char *images[4];        /* the profile's images.allow */
+  bool cri;                     /* the invocation comes from containerd's CRI */
 };
 
 /* Changed, audit, refused, note. */
@@ -95,6 +110,9 @@ struct policy_case
 #define MOUNTS1(m) "{'mounts':[" m "]}"
 #define OTHER_NS "{'type':'pid'},{'type':'ipc'},{'type':'uts'},{'type':'mount'}"
 #define DENY_ALL "{'allow':false,'access':'rwm'}"
+/* Docker's libnetwork hook as Docker 20.10 writes it, for container ID, with MORE arguments */
+#define SETKEY(id, more)                                                                                              \
+  "{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=/run/docker','" id "','26cfa0f99724'" more "]}"
 
 #define DOCKER_CAPS                                                                                                   \
   "['CAP_CHOWN','CAP_DAC_OVERRIDE','CAP_FSETID','CAP_FOWNER','CAP_MKNOD','CAP_NET_RAW','CAP_SETGID',"                 \
@@ -146,6 +164,12 @@ static const struct policy_case cases[] = {
     "{'process':{'args':['sh']}}",
     { .out = "{'process':{'args':['sh'],'user':{'uid':65534,'gid':65534}}}",
       .findings = { CHANGED ("user", "uid"), CHANGED ("user", "gid") } } },
+  { "user: a supplementary group that may write a runtime socket is removed", NULL, ONLY ("user", "enforce"),
+    "{'process':{'user':{'uid':1000,'gid':1000,'additionalGids':[27,999]}}}",
+    { .out = "{'process':{'user':{'uid':1000,'gid':1000,'additionalGids':[27]}}}",
+      .findings = { CHANGED ("user", "process.user.additionalGids[1]: supplementary group 999 may write the runtime "
+                                     "socket \"/run/docker.sock\", which is as good as root; removed") } },
+    .host = { .socket = { "/run/docker.sock", 999 } } },
   { "user: a non-root user is kept", NULL, ONLY ("user", "enforce"),
     "{'process':{'user':{'uid':1000,'gid':1000,'additionalGids':[1000,27]}}}",
     { 0 } },
@@ -307,6 +331,16 @@ static const struct policy_case cases[] = {
     "'/proc/irq','/proc/./sysrq-trigger']},'mounts':[{'destination':'/sys/fs/cgroup','type':'cgroup',"
     "'source':'cgroup','options':['ro','nosuid']}]}",
     { 0 } },
+  { "paths: a working directory under /proc is refused (CVE-2024-21626)", NULL, ONLY ("paths", "enforce"),
+    "{'process':{'cwd':'/proc/self/fd/7'},'linux':{'maskedPaths':" MASKED ",'readonlyPaths':" READONLY "}}",
+    { .findings = { REFUSED ("paths", "process.cwd: working directory \"/proc/self/fd/7\" is under \"/proc\"") },
+      .refused = true } },
+  { "paths: a working directory through runc's /dev/fd link", NULL, ONLY ("paths", "enforce"),
+    "{'process':{'cwd':'/dev/fd/7/..'},'linux':{'maskedPaths':" MASKED ",'readonlyPaths':" READONLY "}}",
+    { .findings = { REFUSED ("paths", "is under \"/dev/fd\"") }, .refused = true } },
+  { "paths: an ordinary working directory", NULL, ONLY ("paths", "enforce"),
+    "{'process':{'cwd':'/srv/app'},'linux':{'maskedPaths':" MASKED ",'readonlyPaths':" READONLY "}}",
+    { 0 } },
   { "paths: /sys/fs/cgroup rw becomes ro", NULL, ONLY ("paths", "enforce"),
     "{'linux':{'maskedPaths':" MASKED ",'readonlyPaths':" READONLY "},'mounts':[{'destination':'/sys/fs/cgroup',"
     "'type':'cgroup','source':'cgroup','options':['nosuid','rw']}]}",
@@ -373,9 +407,11 @@ static const struct policy_case cases[] = {
     MOUNTS1 (BIND ("/var/lib/docker/../../../etc", "/x", "['rbind']")),
     { .findings = { REFUSED ("mounts", "bind mount of \"/etc\" at \"/x\": a sensitive host path") },
       .refused = true } },
-  { "mounts: /var/lib/docker/../../etc is /var/etc, judged as such", NULL, ONLY ("mounts", "enforce"),
+  { "mounts: /var/lib/docker/../../etc is /var/etc, judged and bound as such", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("/var/lib/docker/../../etc", "/x", "['rbind','nosuid','nodev']")),
-    { 0 } },
+    { .out = MOUNTS1 (BIND ("/var/etc", "/x", "['rbind','nosuid','nodev']")),
+      .findings = { CHANGED ("mounts", "mounts[0].source: bind source \"/var/lib/docker/../../etc\" leads to "
+                                       "\"/var/etc\"; bound by that path") } } },
   { "mounts: a symlink that leads to /etc", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("/srv/config", "/x", "['rbind']")),
     { .findings = { REFUSED ("mounts", "bind mount of \"/etc\" at \"/x\": a sensitive host path") },
@@ -406,7 +442,7 @@ static const struct policy_case cases[] = {
     { .findings = { REFUSED ("mounts", "a sensitive host path") }, .refused = true } },
   { "mounts: a source that is there but cannot be resolved (a symlink loop)", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("/srv/loop", "/x", "['rbind','nosuid','nodev']")),
-    { .findings = { REFUSED ("mounts", "bind source \"/srv/loop\" cannot be resolved: Too many levels of symbolic links") },
+    { .findings = { REFUSED ("mounts", "bind source \"/srv/loop\" cannot be resolved: too many symbolic links") },
       .refused = true },
     .host = { .realpath = { { "/srv/loop", "!ELOOP" } } } },
   { "mounts: a containerd shim socket directory entry", NULL, ONLY ("mounts", "enforce"),
@@ -420,10 +456,129 @@ static const struct policy_case cases[] = {
     MOUNTS1 (BIND ("data", "/x", "['rbind']")),
     { .findings = { REFUSED ("mounts", "bind mount of \"/etc\"") }, .refused = true },
     .bundle = "/srv/bundle", .host = { .realpath = { { "/srv/bundle/data", "/etc" } } } },
-  { "mounts: a plain relative source is allowed", NULL, ONLY ("mounts", "enforce"),
+  { "mounts: a plain relative source is allowed, bound by its resolved path", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("data", "/x", "['rbind','nosuid','nodev']")),
-    { 0 },
+    { .out = MOUNTS1 (BIND ("/srv/bundle/data", "/x", "['rbind','nosuid','nodev']")),
+      .findings = { CHANGED ("mounts", "bind source \"data\" leads to \"/srv/bundle/data\"") } },
     .bundle = "/srv/bundle" },
+  { "mounts: a relative source that leads out of the bundle", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("../other", "/x", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "relative bind source \"/srv/other\" leads out of the bundle, to "
+                                       "\"/srv/other\"") },
+      .refused = true },
+    .bundle = "/srv/bundle" },
+  { "mounts: a relative source whose symlink leads out of the bundle", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("data", "/x", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "leads out of the bundle, to \"/srv/elsewhere\"") }, .refused = true },
+    .bundle = "/srv/bundle", .host = { .realpath = { { "/srv/bundle/data", "/srv/elsewhere" } } } },
+  /* resolved as runc will resolve it, later, from another process */
+  { "mounts: a source that does not exist is refused", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/later", "/x", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "mounts[0].source: bind source \"/srv/later\" does not exist") },
+      .refused = true },
+    .host = { .realpath = { { "/srv/later", NULL } } } },
+  { "mounts: a source reached through a procfs link is refused", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/pid1-root/etc", "/x", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "bind source \"/srv/pid1-root/etc\" is reached through a procfs link") },
+      .refused = true },
+    .host = { .realpath = { { "/srv/pid1-root/etc", "!EXDEV" } } } },
+  { "mounts: a source inside root.path is refused (the container's own /proc)", NULL, ONLY ("mounts", "enforce"),
+    "{'root':{'path':'rootfs'},'mounts':[{'destination':'/proc','type':'proc','source':'proc'},"
+    BIND ("/bundle/rootfs/proc/1/root", "/x", "['rbind','nosuid','nodev']") "]}",
+    { .findings = { REFUSED ("mounts", "mounts[1].source: bind source \"/bundle/rootfs/proc/1/root\" is inside "
+                                       "the container's root filesystem \"/bundle/rootfs\"") },
+      .refused = true } },
+  { "mounts: a source under an earlier mount's destination is inside root.path", NULL, ONLY ("mounts", "enforce"),
+    "{'root':{'path':'/images/r1'},'mounts':[" BIND ("/srv/etc-link-dir", "/links", "['rbind','nosuid','nodev']") ","
+    BIND ("/srv/x", "/y", "['rbind','nosuid','nodev']") "]}",
+    { .findings = { REFUSED ("mounts", "mounts[1].source: bind source \"/srv/x\" is inside the container's root "
+                                       "filesystem \"/images/r1\"") },
+      .refused = true },
+    .host = { .realpath = { { "/srv/x", "/images/r1/links/etc" } } } },
+  { "mounts: a volume onto which the host's / is mounted is judged as /", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/var/lib/docker/volumes/v/_data", "/v", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "bind mount of \"/var/lib/docker/volumes/v/_data\" at \"/v\": what is "
+                                       "mounted there is the host's \"/\": the host's root filesystem") },
+      .refused = true },
+    .host = { .identity = { { "/var/lib/docker/volumes/v/_data", "/" } } } },
+  { "mounts: a volume onto which /run is mounted holds a runtime socket", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/var/lib/containers/storage/volumes/v/_data", "/v", "['rbind','ro','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "the host's \"/run\": a container runtime socket or a directory holding "
+                                       "one") },
+      .refused = true },
+    .ro_host_paths = { "/run" },
+    .host = { .identity = { { "/var/lib/containers/storage/volumes/v/_data", "/run" } } } },
+  { "mounts: a volume that is a block device", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/var/lib/docker/volumes/v/_data", "/v", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "\"/var/lib/docker/volumes/v/_data\" at \"/v\": a block device") },
+      .refused = true },
+    .host = { .type = { { "/var/lib/docker/volumes/v/_data", 'b', 8, 0 } } } },
+  { "mounts: a character device other than null, zero, full, random, urandom, tty", NULL,
+    ONLY ("mounts", "enforce"),
+    "{'mounts':[" BIND ("/srv/kmsg", "/kmsg", "['bind','nosuid','nodev']") ","
+    BIND ("/srv/null", "/null", "['bind','nosuid','nodev']") "]}",
+    { .findings = { REFUSED ("mounts", "mounts[0].source: bind mount of \"/srv/kmsg\" at \"/kmsg\": a device") },
+      .refused = true },
+    .host = { .type = { { "/srv/kmsg", 'c', 1, 11 }, { "/srv/null", 'c', 1, 3 } } } },
+  { "mounts: a source others could swap for a symlink before runc mounts it", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/shared/vol", "/v", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "bind source \"/srv/shared/vol\": \"/srv/shared\" is writable by anyone, "
+                                       "who could replace it with a symlink") },
+      .refused = true },
+    .host = { .swappable = { { "/srv/shared/vol", "\"/srv/shared\" is writable by anyone" } } } },
+  { "mounts: a parent owned by an id of the container's own user namespace (Podman's userdata)", NULL,
+    ONLY ("mounts", "enforce"),
+    "{'linux':{'namespaces':[{'type':'user'}],'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
+    "'gidMappings':[{'containerID':0,'hostID':100000,'size':65536}]},'mounts':["
+    BIND ("/srv/ud/hosts", "/etc/hosts", "['bind','nosuid','nodev']") "]}",
+    { .findings = { NOTE ("mounts", "\"/srv/ud\" belongs to uid 100000, one of the ids of the container's own user "
+                                    "namespace") } },
+    .host = { .swappable = { { "/srv/ud/hosts", "\"/srv/ud\" belongs to uid 100000" } } } },
+  { "mounts: a parent owned by an id outside the container's user namespace", NULL, ONLY ("mounts", "enforce"),
+    "{'linux':{'namespaces':[{'type':'user'}],'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
+    "'gidMappings':[{'containerID':0,'hostID':100000,'size':65536}]},'mounts':["
+    BIND ("/srv/ud/hosts", "/etc/hosts", "['bind','nosuid','nodev']") "]}",
+    { .findings = { REFUSED ("mounts", "\"/srv/ud\" belongs to uid 1000, who could replace it") }, .refused = true },
+    .host = { .swappable = { { "/srv/ud/hosts", "\"/srv/ud\" belongs to uid 1000" } } } },
+  { "mounts: a symlinked source is bound by where it leads", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/current", "/v", "['rbind','nosuid','nodev']")),
+    { .out = MOUNTS1 (BIND ("/srv/releases/7", "/v", "['rbind','nosuid','nodev']")),
+      .findings = { CHANGED ("mounts", "bind source \"/srv/current\" leads to \"/srv/releases/7\"; bound by "
+                                       "that path") } },
+    .host = { .realpath = { { "/srv/current", "/srv/releases/7" } } } },
+  { "mounts: docker run --init binds docker-init read-only", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/usr/bin/docker-init", "/sbin/docker-init", "['bind','ro','nosuid','nodev']")),
+    { 0 },
+    .host = { .type = { { "/usr/bin/docker-init", 'f', 0, 0 } } } },
+  { "mounts: an engine's init program, writable, is refused", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/usr/bin/catatonit", "/run/podman-init", "['bind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "a sensitive host path") }, .refused = true },
+    .host = { .type = { { "/usr/bin/catatonit", 'f', 0, 0 } } } },
+  { "mounts: another /usr file read-only is still refused", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/usr/bin/python3", "/sbin/docker-init", "['bind','ro','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "a sensitive host path") }, .refused = true },
+    .host = { .type = { { "/usr/bin/python3", 'f', 0, 0 } } } },
+  { "mounts: root.path onto which the host's / is mounted", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'/var/lib/docker/volumes/v/_data','readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run")
+    "," TMPFS ("/var/tmp") "]}",
+    { .findings = { REFUSED ("rootfs", "root.path: root filesystem \"/var/lib/docker/volumes/v/_data\": what is "
+                                       "mounted there is the host's \"/\"") },
+      .refused = true },
+    .host = { .identity = { { "/var/lib/docker/volumes/v/_data", "/" } } } },
+  { "mounts: root.path below a directory others could change", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'/home/u/img','readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run") ","
+    TMPFS ("/var/tmp") "]}",
+    { .findings = { REFUSED ("rootfs", "root.path: root filesystem \"/home/u/img\": \"/home/u\" belongs to uid "
+                                       "1000, who could replace it") },
+      .refused = true },
+    .host = { .swappable = { { "/home/u/img", "\"/home/u\" belongs to uid 1000" } } } },
+  { "mounts: root.path through a procfs link", NULL, ONLY ("rootfs", "enforce"),
+    "{'root':{'path':'/srv/pid1-root','readonly':true},'mounts':[" TMPFS ("/tmp") "," TMPFS ("/run") ","
+    TMPFS ("/var/tmp") "]}",
+    { .findings = { REFUSED ("rootfs", "root.path: root filesystem \"/srv/pid1-root\" is reached through a "
+                                       "procfs link") },
+      .refused = true },
+    .host = { .realpath = { { "/srv/pid1-root", "!EXDEV" } } } },
   { "mounts: an ext4 mount of a host disk", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 ("{'destination':'/mnt','type':'ext4','source':'/dev/sda1'}"),
     { .findings = { REFUSED ("mounts", "mounts[0]: mount of type \"ext4\" (source \"/dev/sda1\") at \"/mnt\" "
@@ -515,12 +670,26 @@ static const struct policy_case cases[] = {
     "{'path':'/dev/sda','type':'b','major':8,'minor':0},{'path':'/dev/mem','type':'c','major':1,'minor':1}],"
     "'resources':{'devices':[{'allow':true,'access':'rwm'}]}}}",
     { .out = "{'linux':{'devices':[{'path':'/dev/zero','type':'c','major':1,'minor':5},"
-             "{'path':'/dev/pts/0','type':'c','major':136,'minor':0}],'resources':{'devices':[" DENY_ALL "]}}}",
+             "{'path':'/dev/pts/0','type':'c','major':136,'minor':0}],'resources':{'devices':[" DENY_ALL ","
+             "{'allow':true,'type':'c','major':1,'minor':5,'access':'rwm'},"
+             "{'allow':true,'type':'c','major':136,'minor':0,'access':'rwm'}]}}}",
       .findings = { CHANGED ("devices", "linux.devices[4]: host device \"/dev/mem\" (c 1:1); removed"),
                     CHANGED ("devices", "linux.devices[3]: host device \"/dev/sda\" (b 8:0)"),
                     CHANGED ("devices", "linux.devices[0]: host device \"/dev/null\" (c 8:0)"),
                     CHANGED ("devices", "linux.resources.devices[0]: device cgroup rule allows more"),
-                    CHANGED ("devices", "linux.resources.devices: no leading deny-all rule; added") } } },
+                    CHANGED ("devices", "linux.resources.devices: no leading deny-all rule; added"),
+                    CHANGED ("devices", "linux.devices[0]: kept device \"/dev/zero\" (c 1:5) has no device cgroup"),
+                    CHANGED ("devices", "linux.devices[1]: kept device \"/dev/pts/0\" (c 136:0)") } } },
+  { "devices: a kept device denied by a later rule gets its allow rule back", NULL, ONLY ("devices", "enforce"),
+    "{'linux':{'devices':[{'path':'/dev/null','type':'c','major':1,'minor':3}],'resources':{'devices':[" DENY_ALL ","
+    "{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'},{'allow':false,'type':'c','major':1,'access':'w'},"
+    "{'allow':false,'type':'c','major':1,'minor':3,'access':'m'}]}}}",
+    { .checks = { { "linux.resources.devices[4]", "{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'}" },
+                  { "linux.resources.devices[5]", NULL } },
+      .findings = { CHANGED ("devices", "kept device \"/dev/null\" (c 1:3) has no device cgroup rule") } } },
+  { "devices: audit mode reports a kept device without a rule", NULL, ONLY ("devices", "audit"),
+    "{'linux':{'devices':[{'path':'/dev/null','type':'c','major':1,'minor':3}],'resources':{'devices':[" DENY_ALL "]}}}",
+    { .findings = { AUDIT ("devices", "kept device \"/dev/null\"") } } },
   { "devices: Docker's rules are kept", NULL, ONLY ("devices", "enforce"),
     "{'linux':{'devices':[{'path':'/dev/null','type':'c','major':1,'minor':3}],'resources':{'devices':["
     "{'allow':false,'access':'rwm'},{'allow':true,'type':'c','major':1,'minor':3,'access':'rwm'},"
@@ -573,6 +742,17 @@ static const struct policy_case cases[] = {
     "'path':'/proc/4242/ns/uts'},{'type':'mount'},{'type':'network','path':'/proc/4242/ns/net'}]}}",
     { 0 },
     .host = { .host_ns = { "/proc/1/ns/net" } } },
+  { "namespaces: a path through a procfs link", NULL, ONLY ("namespaces", "enforce"),
+    "{'linux':{'namespaces':[" OTHER_NS ",{'type':'network','path':'/proc/4242/root/proc/1/ns/net'}]}}",
+    { .findings = { REFUSED ("namespaces", "linux.namespaces[4]: namespace path "
+                                           "\"/proc/4242/root/proc/1/ns/net\" is reached through a procfs link") },
+      .refused = true },
+    .host = { .realpath = { { "/proc/4242/root/proc/1/ns", "!EXDEV" } } } },
+  { "namespaces: a path in the container's root filesystem", NULL, ONLY ("namespaces", "enforce"),
+    "{'root':{'path':'rootfs'},'linux':{'namespaces':[" OTHER_NS ",{'type':'network','path':'/bundle/rootfs/ns'}]}}",
+    { .findings = { REFUSED ("namespaces", "namespace path \"/bundle/rootfs/ns\" is inside the container's root "
+                                           "filesystem") },
+      .refused = true } },
   { "namespaces: audit", NULL, ONLY ("namespaces", "audit"),
     "{'linux':{'namespaces':[{'type':'pid'},{'type':'ipc'},{'type':'uts'}]}}",
     { .findings = { AUDIT ("namespaces", "mount namespace"), AUDIT ("namespaces", "network namespace") } } },
@@ -603,16 +783,45 @@ static const struct policy_case cases[] = {
     { 0 } },
 
   /* ---------------- hooks ---------------- */
-  { "hooks: engine hooks kept (also through /proc/PID/exe), others removed", NULL, ONLY ("hooks", "enforce"),
+  { "hooks: Docker's libnetwork hook kept by its whole argv, others removed", NULL, ONLY ("hooks", "enforce"),
     "{'hooks':{'prestart':[{'path':'/usr/bin/dockerd'},{'path':'/tmp/evil','args':['evil']}],"
-    "'createRuntime':[{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=/var/run/docker','c1']}],"
-    "'poststop':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook'},{'path':'/usr/local/bin/cleanup'}]}}",
-    { .out = "{'hooks':{'prestart':[{'path':'/usr/bin/dockerd'}],'createRuntime':[{'path':'/proc/4242/exe',"
-             "'args':['libnetwork-setkey','-exec-root=/var/run/docker','c1']}],"
-             "'poststop':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook'}]}}",
-      .findings = { CHANGED ("hooks", "hooks.prestart[1]: hook \"/tmp/evil\" is not on the allowlist; removed"),
-                    CHANGED ("hooks", "hooks.poststop[1]: hook \"/usr/local/bin/cleanup\"") } },
+    "'createRuntime':[" SETKEY ("c1", "") "],"
+    "'poststop':[{'path':'/usr/local/bin/cleanup'}]}}",
+    { .out = "{'hooks':{'prestart':[],'createRuntime':[" SETKEY ("c1", "") "],'poststop':[]}}",
+      .findings = { CHANGED ("hooks", "hooks.prestart[1]: hook \"/tmp/evil\" matches no entry of the allowlist"),
+                    CHANGED ("hooks", "hooks.prestart[0]: hook \"/usr/bin/dockerd\" matches no entry"),
+                    CHANGED ("hooks", "hooks.poststop[0]: hook \"/usr/local/bin/cleanup\"") } },
     .host = { .realpath = { { "/proc/4242/exe", "/usr/sbin/dockerd" } } } },
+  { "hooks: dockerd with another container's ID, more arguments, an env or a relative exec root", NULL,
+    ONLY ("hooks", "enforce"),
+    "{'hooks':{'prestart':[" SETKEY ("c2", "") "," SETKEY ("c1", ",'--debug'") ","
+    "{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=/run/docker','c1','26cfa0f99724'],"
+    "'env':['LD_PRELOAD=/tmp/x.so']},"
+    "{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=run','c1','26cfa0f99724']},"
+    "{'path':'/proc/4242/exe','args':['libnetwork-setkey','-exec-root=/run/docker','c1','26CFA0F99724']},"
+    "{'path':'/usr/bin/dockerd','args':['dockerd','-H','tcp://0.0.0.0:2375']}]}}",
+    { .out = "{'hooks':{'prestart':[]}}",
+      .findings = { CHANGED ("hooks", "hooks.prestart[5]: hook \"/usr/bin/dockerd -H tcp://0.0.0.0:2375\""),
+                    CHANGED ("hooks", "hooks.prestart[4]"), CHANGED ("hooks", "hooks.prestart[3]"),
+                    CHANGED ("hooks", "hooks.prestart[2]"), CHANGED ("hooks", "hooks.prestart[1]"),
+                    CHANGED ("hooks", "hooks.prestart[0]") } },
+    .host = { .realpath = { { "/proc/4242/exe", "/usr/sbin/dockerd" } } } },
+  { "hooks: hardrun-hook from the spec goes, whatever its path; hardrun's own entry stays", NULL,
+    ONLY ("hooks", "enforce"),
+    "{'hooks':{'poststart':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook','poststart',"
+    "'0123456789abcdef']}],'poststop':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook',"
+    "'--audit-file','/etc/cron.d/x','poststop']},{'path':'/tmp/copy/hardrun-hook'},"
+    "{'path':'/tmp/link','args':['x']},{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook',"
+    "'poststop','0123456789abcdef'],'env':['X=1']}]}}",
+    { .out = "{'hooks':{'poststart':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook',"
+             "'poststart','0123456789abcdef']}],'poststop':[]}}",
+      .findings = { CHANGED ("hooks", "hooks.poststop[3]: hook \"" HARDRUN_LIBEXECDIR "/hardrun-hook poststop "
+                                      "0123456789abcdef\": hardrun's own hook is never taken from the spec"),
+                    CHANGED ("hooks", "hooks.poststop[2]: hook \"/tmp/link\": hardrun's own hook"),
+                    CHANGED ("hooks", "hooks.poststop[1]: hook \"/tmp/copy/hardrun-hook\": hardrun's own hook"),
+                    CHANGED ("hooks", "hooks.poststop[0]: hook \"" HARDRUN_LIBEXECDIR "/hardrun-hook --audit-file "
+                                      "/etc/cron.d/x poststop\": hardrun's own hook") } },
+    .host = { .realpath = { { "/tmp/link", HARDRUN_LIBEXECDIR "/hardrun-hook" } } } },
   { "hooks: an allowlisted name that leads elsewhere", NULL, ONLY ("hooks", "enforce"),
     "{'hooks':{'prestart':[{'path':'/usr/bin/dockerd'}]}}",
     { .out = "{'hooks':{'prestart':[]}}", .findings = { CHANGED ("hooks", "hooks.prestart[0]") } },
@@ -629,6 +838,46 @@ static const struct policy_case cases[] = {
   { "hooks: off", NULL, ONLY ("hooks", "off"),
     "{'hooks':{'prestart':[{'path':'/tmp/evil'}]}}",
     { 0 } },
+
+  /* ---------------- images ---------------- */
+#define IMAGE(type, ref)                                                                                              \
+  "{'annotations':{'io.kubernetes.cri.container-type':'" type "','io.kubernetes.cri.image-name':'" ref "'}}"
+#define DIGEST "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  { "images: a repository on the allowlist, any tag", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/busybox:1.36"), { 0 },
+    .images = { "docker.io/library/busybox" }, .cri = true },
+  { "images: a registry glob", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "registry.example.com:5000/team/app@" DIGEST), { 0 },
+    .images = { "registry.example.com:5000/team/*" }, .cri = true },
+  { "images: another repository is refused", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/busybox-evil:1"),
+    { .findings = { REFUSED ("images", "image \"docker.io/library/busybox-evil:1\" is not on the allowlist") },
+      .refused = true },
+    .images = { "docker.io/library/busybox", "registry.example.com/*" }, .cri = true },
+  { "images: a required digest, given", NULL, ONLY ("images", "deny"),
+    IMAGE ("container", "docker.io/library/nginx@" DIGEST), { 0 },
+    .images = { "docker.io/library/nginx@" DIGEST }, .cri = true },
+  { "images: a required digest, a tag given", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/nginx:1.25"),
+    { .findings = { REFUSED ("images", "not on the allowlist") }, .refused = true },
+    .images = { "docker.io/library/nginx@" DIGEST }, .cri = true },
+  { "images: a required digest, another digest given", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/nginx@sha256:1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+    { .findings = { REFUSED ("images", "not on the allowlist") }, .refused = true },
+    .images = { "docker.io/library/nginx@" DIGEST }, .cri = true },
+  { "images: audit reports", NULL, ONLY ("images", "audit"),
+    IMAGE ("container", "quay.io/x/y:1"), { .findings = { AUDIT ("images", "quay.io/x/y:1") } },
+    .images = { "docker.io/*" }, .cri = true },
+  { "images: a forged image name from another caller is not trusted", NULL, ONLY ("images", "enforce"),
+    IMAGE ("container", "docker.io/library/busybox:1.36"),
+    { .findings = { REFUSED ("images", "only containerd's CRI names an image hardrun can trust") }, .refused = true },
+    .images = { "docker.io/library/busybox" } },
+  { "images: the sandbox runs containerd's own image", NULL, ONLY ("images", "enforce"),
+    IMAGE ("sandbox", "registry.k8s.io/pause:3.9"), { 0 }, .images = { "docker.io/*" }, .cri = true },
+  { "images: an empty allowlist checks nothing", NULL, ONLY ("images", "deny"),
+    IMAGE ("container", "quay.io/x/y:1"), { 0 } },
+  { "images: off", NULL, ONLY ("images", "off"),
+    IMAGE ("container", "quay.io/x/y:1"), { 0 }, .images = { "docker.io/*" }, .cri = true },
 
   /* ---------------- annotations ---------------- */
   { "annotations: run.oci.*, org.criu.config, org.systemd.property.* go", NULL, ONLY ("annotations", "enforce"),
@@ -686,23 +935,34 @@ static const struct policy_case cases[] = {
                   { "linux.seccomp.syscalls[0].names", "*" },
                   { "linux.seccomp.archMap", NULL } },
       .findings = { CHANGED ("seccomp", "linux.seccomp: no seccomp filter where seccomp profile") } } },
-  { "seccomp: an ALLOW default is replaced", NULL, ONLY ("seccomp", "enforce"),
+  { "seccomp: an ALLOW default is combined with hardrun's", NULL, ONLY ("seccomp", "enforce"),
     "{'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['reboot'],"
     "'action':'SCMP_ACT_ERRNO'}]}}}",
-    { .checks = { { "linux.seccomp.defaultAction", "'SCMP_ACT_ERRNO'" } },
-      .findings = { CHANGED ("seccomp", "default action SCMP_ACT_ALLOW") } } },
-  { "seccomp: a stricter foreign filter is replaced too", NULL, ONLY ("seccomp", "enforce"),
+    { .checks = { { "linux.seccomp.defaultAction", "'SCMP_ACT_ERRNO'" }, { "linux.seccomp.defaultErrnoRet", "38" } },
+      .findings = { CHANGED ("seccomp", "default action SCMP_ACT_ALLOW) is combined") } } },
+  { "seccomp: a stricter filter of the workload's own is kept", NULL, ONLY ("seccomp", "enforce"),
     "{'linux':{'seccomp':{'defaultAction':'SCMP_ACT_KILL'}}}",
-    { .checks = { { "linux.seccomp.defaultAction", "'SCMP_ACT_ERRNO'" } },
-      .findings = { CHANGED ("seccomp", "a different filter") } } },
+    { .checks = { { "linux.seccomp.defaultAction", "'SCMP_ACT_KILL'" }, { "linux.seccomp.syscalls", NULL } },
+      .findings = { NOTE ("seccomp", "at least as strict") } } },
   { "seccomp: hardrun's own filter is kept", NULL, ONLY ("seccomp", "enforce"),
     "{'process':{'capabilities':{'bounding':['CAP_NET_BIND_SERVICE']}}}",
     { 0 },
     .install_seccomp = true },
-  { "seccomp: a seccomp agent (listenerPath) is refused", NULL, ONLY ("seccomp", "enforce"),
+  { "seccomp: a seccomp agent keeps its listener, hardrun's denial of mount holds", NULL, ONLY ("seccomp", "enforce"),
     "{'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','listenerPath':'/run/agent.sock',"
-    "'syscalls':[{'names':['mount'],'action':'SCMP_ACT_NOTIFY'}]}}}",
-    { .findings = { REFUSED ("seccomp", "seccomp agent") }, .refused = true } },
+    "'listenerMetadata':'m','syscalls':[{'names':['mount','mkdir'],'action':'SCMP_ACT_NOTIFY'}]}}}",
+    { .checks = { { "linux.seccomp.listenerPath", "'/run/agent.sock'" },
+                  { "linux.seccomp.listenerMetadata", "'m'" },
+                  { "linux.seccomp.defaultAction", "'SCMP_ACT_ERRNO'" },
+                  { "linux.seccomp.defaultErrnoRet", NULL } },
+      .findings = { CHANGED ("seccomp", "(with its seccomp agent) is combined") } } },
+  { "seccomp: a filter whose combination cannot be computed is refused, saying so", NULL, ONLY ("seccomp", "enforce"),
+    "{'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','syscalls':[{'names':['socket'],"
+    "'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':3,'op':'SCMP_CMP_GT'}]}]}}}",
+    { .findings = { REFUSED ("seccomp", "\"socket\" under argument conditions") }, .refused = true } },
+  { "seccomp: a malformed filter of the workload's own is refused", NULL, ONLY ("seccomp", "enforce"),
+    "{'linux':{'seccomp':{'defaultAction':'SCMP_ACT_BOGUS'}}}",
+    { .findings = { REFUSED ("seccomp", "unknown action") }, .refused = true } },
   { "seccomp: audit", NULL, ONLY ("seccomp", "audit"),
     "{'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW'}}}",
     { .findings = { AUDIT ("seccomp", "SCMP_ACT_ALLOW") } } },
@@ -763,13 +1023,14 @@ static const struct policy_case cases[] = {
                     "{'bounding':[],'effective':[],'permitted':[],'inheritable':[],'ambient':[]}" },
                   { "process.noNewPrivileges", "true" },
                   { "root.readonly", "true" },
-                  { "hooks", "{'prestart':[],'poststop':[{'path':'/usr/bin/dockerd'}]}" },
+                  { "hooks", "{'prestart':[],'poststop':[]}" },
                   { "annotations", "{'io.kubernetes.cri.container-type':'container'}" },
                   { "mounts[3].options", "['rbind','nosuid','nodev','rprivate']" },
                   { "mounts[4].options", "['rbind','rprivate','nosuid','nodev']" },
                   { "linux.namespaces", "[{'type':'network'},{'type':'pid'},{'type':'ipc'},{'type':'uts'},"
                                         "{'type':'mount'}]" },
-                  { "linux.resources", "{'devices':[" DENY_ALL "],'pids':{'limit':4096}}" },
+                  { "linux.resources", "{'devices':[" DENY_ALL ",{'allow':true,'type':'c','major':1,'minor':3,"
+                                       "'access':'rwm'}],'pids':{'limit':4096}}" },
                   { "linux.sysctl", "{'net.ipv4.tcp_syncookies':'1'}" },
                   { "linux.seccomp.defaultAction", "'SCMP_ACT_ERRNO'" },
                   { "linux.rootfsPropagation", "'rprivate'" } },
@@ -959,6 +1220,14 @@ setup_host (const struct host *h)
   hr_fake_bounding_caps &= ~h->lacks_caps;
   for (size_t i = 0; i < 4 && h->realpath[i][0]; i++)
     hr_fake_set_realpath (h->realpath[i][0], h->realpath[i][1]);
+  for (size_t i = 0; i < 2 && h->identity[i][0]; i++)
+    hr_fake_set_identity (h->identity[i][0], h->identity[i][1]);
+  for (size_t i = 0; i < 2 && h->swappable[i][0]; i++)
+    hr_fake_set_swappable (h->swappable[i][0], h->swappable[i][1]);
+  for (size_t i = 0; i < 2 && h->type[i].path; i++)
+    hr_fake_set_type (h->type[i].path, h->type[i].type, h->type[i].major, h->type[i].minor);
+  if (h->socket.path)
+    hr_fake_set_socket_group (h->socket.path, h->socket.gid);
   for (size_t i = 0; i < 4 && h->host_ns[i]; i++)
     hr_fake_set_host_namespace (h->host_ns[i], true);
 }
@@ -1098,10 +1367,16 @@ run_policy_case (const struct policy_case *c)
   struct hr_error err = { 0 };
 
   load_profile (c->profile, c->modes, c->ro_host_paths, &profile);
+  for (size_t i = 0; i < 4 && c->images[i]; i++)
+    if (hr_strlist_add (&profile.images_allow, c->images[i]) < 0)
+      bail_out ("out of memory");
   setup_host (&c->host);
   struct hr_policy_ctx ctx = {
     .profile = &profile,
     .container_id = "c1",
+    .hook_path = HARDRUN_LIBEXECDIR "/hardrun-hook",
+    .hook_key = "0123456789abcdef",
+    .cri = c->cri,
     .bundle_dir = c->bundle ? c->bundle : "/bundle",
     .seccomp_dir = seccomp_dir,
     .apparmor_dir = "/etc/hardrun/apparmor",
@@ -1226,6 +1501,12 @@ static const struct process_case process_cases[] = {
     "{'args':['sh'],'user':{'uid':1000,'gid':1000},'capabilities':{'bounding':['CAP_SYS_ADMIN']},"
     "'noNewPrivileges':true,'apparmorProfile':'" HARDRUN_APPARMOR_PROFILE "'}",
     { .findings = { REFUSED ("caps", "bounding: dropped CAP_SYS_ADMIN") }, .refused = true } },
+  { "exec --process: a working directory under /proc", NULL, NULL, RECORD_1000,
+    "{'args':['sh'],'user':{'uid':1000,'gid':1000},'cwd':'/proc/1/cwd','noNewPrivileges':true,"
+    "'apparmorProfile':'" HARDRUN_APPARMOR_PROFILE "','capabilities':{'bounding':" NBS ",'effective':" NBS
+    ",'permitted':" NBS ",'inheritable':" NBS ",'ambient':" NBS "}}",
+    { .findings = { REFUSED ("paths", "process.cwd: working directory \"/proc/1/cwd\" is under \"/proc\"") },
+      .refused = true } },
   { "exec --process: off", NULL, "*=off", RECORD_1000,
     "{'args':['sh'],'user':{'uid':0,'gid':0},'noNewPrivileges':false}", { 0 } },
 };
@@ -1312,6 +1593,10 @@ static const struct flags_case flags_cases[] = {
       CHANGED ("user", "exec --additional-gids: \"0\" is group root; removed") } },
   { "exec flags: the container's user and --no-new-privs are named when absent", NULL, NULL, RECORD_65534,
     EXEC ("--tty", "c1", "sh"), "hardrun --root /r exec --user=65534:65534 --no-new-privs --tty c1 sh", { { 0 } } },
+  { "exec flags: --cwd under /proc", NULL, NULL, RECORD_65534,
+    EXEC ("--user=65534:65534", "--no-new-privs", "--cwd", "/proc/self/fd/9", "c1", "sh"),
+    "hardrun --root /r exec --user=65534:65534 --no-new-privs --cwd /proc/self/fd/9 c1 sh",
+    { REFUSED ("paths", "exec --cwd: working directory \"/proc/self/fd/9\" is under \"/proc\"") }, true },
   { "exec flags: a non-root user and kept capability stay", NULL, NULL, RECORD_1000,
     EXEC ("--user=1000:1000", "--cap=CAP_NET_BIND_SERVICE", "--no-new-privs", "c1", "sh"),
     "hardrun --root /r exec --user=1000:1000 --cap=CAP_NET_BIND_SERVICE --no-new-privs c1 sh", { { 0 } } },

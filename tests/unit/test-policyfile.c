@@ -9,6 +9,12 @@
 #include "cleanup.h"
 #include "json.h"
 #include "policyfile.h"
+#include "hooksink.h"
+#include "hookargs.h"
+#include "policylint.h"
+#include "invocation.h"
+#include "record.h"
+#include "policy/policy.h"
 #include "tap.h"
 
 #include <errno.h>
@@ -224,8 +230,9 @@ test_full_policy (void)
   check_int (w->tmpfs_paths.n, ==, 2);
   ok (has (&w->tmpfs_paths, "/var/cache/nginx") && !has (&w->tmpfs_paths, "/run"), "rootfs.tmpfs replaces the base's");
   check_str (w->tmpfs_size, "64m");
-  check_int (w->hook_paths.n, ==, 1);
-  check_str (w->hook_paths.v[0], "/usr/libexec/oci/hooks.d/x");
+  check_int (w->hooks_allow.n, ==, 1);
+  check_str (w->hooks_allow.v[0].path, "/usr/libexec/oci/hooks.d/x");
+  ok (w->hooks_allow.v[0].any_args && w->hooks_allow.v[0].any_env, "a hook given by its path alone: any argv and env");
   check_int (w->readonly_host_paths.n, ==, 1);
   check_int (w->sysctls.n, ==, 2);
   check_int (w->pids_limit, ==, 512);
@@ -767,7 +774,7 @@ test_show_round_trip (void)
           bool same = memcmp (c->mode, orig.mode, sizeof orig.mode) == 0 && c->run_as_uid == orig.run_as_uid
                       && c->run_as_gid == orig.run_as_gid && c->caps_allowed == orig.caps_allowed
                       && c->caps_strict_request == orig.caps_strict_request && c->pids_limit == orig.pids_limit
-                      && c->tmpfs_paths.n == orig.tmpfs_paths.n && c->hook_paths.n == orig.hook_paths.n
+                      && c->tmpfs_paths.n == orig.tmpfs_paths.n && c->hooks_allow.n == orig.hooks_allow.n
                       && c->sysctls.n == orig.sysctls.n;
           ok (same, "policy show \"%s\" reads back as the same profile", name);
         }
@@ -1069,6 +1076,357 @@ cleanup_tmp (void)
     diag ("cannot remove \"%s\"", tmpdir);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Annotation sources, the floor, hook entries and images              */
+
+struct trusted_case
+{
+  const char *name;
+  const char *ann;
+  bool cri;
+  const char *profile;
+  const char *rule;
+  const char *note;             /* substring of the note, or NULL for none */
+};
+
+static void
+test_trust_and_floor (void)
+{
+  static const char json[] =
+    "{\"floor\": \"restricted\", \"profiles\": {\"lax\": {\"extends\": \"baseline\"}},"
+    " \"rules\": ["
+    "  {\"match\": {\"namespace\": \"kube-system\"}, \"profile\": \"baseline\"},"
+    "  {\"match\": {\"namespace\": \"dev-*\"}, \"selectAnnotation\": \"hardrun.io/profile\","
+    "   \"allowedProfiles\": [\"lax\", \"audit\"]},"
+    "  {\"match\": {\"annotations\": {\"example.com/tier\": \"gpu\"}}, \"profile\": \"lax\", \"trust\": [\"cri\"]},"
+    "  {\"match\": {\"namespace\": \"ops\"}, \"profile\": \"audit\", \"trust\": [\"caller\"]}"
+    " ]}";
+  static const struct trusted_case cases[] = {
+    { "a named namespace from the CRI may go below the floor", "{\"io.kubernetes.cri.sandbox-namespace\": \"kube-system\"}",
+      true, "baseline", "rules[0]", NULL },
+    { "the same, forged by another caller, is ignored", "{\"io.kubernetes.cri.sandbox-namespace\": \"kube-system\"}",
+      false, "restricted", "default", "rules[0] ignored: annotation \"io.kubernetes.cri.sandbox-namespace\" comes from "
+      "the caller" },
+    { "a glob namespace's pod picks a weaker profile: raised to the floor",
+      "{\"io.kubernetes.cri.sandbox-namespace\": \"dev-1\", \"hardrun.io/profile\": \"lax\"}", true, "restricted",
+      "rules[1] (annotation \"hardrun.io/profile\"), raised to the floor", "weaker than the floor \"restricted\"" },
+    { "a pod annotation a rule does not trust", "{\"example.com/tier\": \"gpu\"}", true, "restricted", "default",
+      "rules[2] ignored: annotation \"example.com/tier\" comes from the pod" },
+    { "a rule that trusts the caller, on another caller: the floor still holds",
+      "{\"io.kubernetes.cri.sandbox-namespace\": \"ops\"}", false, "restricted", "rules[3], raised to the floor",
+      "control \"user\" is \"audit\"" },
+    { "a rule that trusts only the caller, on the CRI", "{\"io.kubernetes.cri.sandbox-namespace\": \"ops\"}", true,
+      "restricted", "default", "comes from the pod" },
+    { "no annotations: the default, no note", "{}", false, "restricted", "default", NULL },
+  };
+  struct hr_policy p;
+  if (!parse (json, &p))
+    {
+      ok (false, "trust: the policy parses");
+      return;
+    }
+  check_str (p.floor, "restricted");
+  ok (p.cri_roots.n == 1 && strcmp (p.cri_roots.v[0], "/run/containerd/runc/k8s.io") == 0,
+      "cri.runtimeRoots defaults to containerd's k8s.io root");
+  ok (p.rules[0].named_namespace && !p.rules[1].named_namespace, "a namespace without a glob is a named one");
+  check_int (p.rules[0].trust, ==, HR_TRUST_CRI | HR_TRUST_POD);
+  check_int (p.rules[3].trust, ==, HR_TRUST_CALLER);
+  ok (hr_policy_cri_root (&p, "/run/containerd/runc/k8s.io") && !hr_policy_cri_root (&p, "/run/runc")
+      && !hr_policy_cri_root (&p, NULL), "only containerd's k8s.io root is the CRI's");
+  for (size_t i = 0; i < HR_ARRAY_SIZE (cases); i++)
+    {
+      const struct trusted_case *c = &cases[i];
+      cleanup_json struct hr_json *ann = annotations (c->ann);
+      const struct hr_profile *prof = NULL;
+      char rule[160], note[512];
+      struct hr_error err = { 0 };
+      int r = hr_policy_select_trusted (&p, NULL, "hardrun", ann, c->cri, &prof, rule, sizeof rule, note, sizeof note,
+                                        &err);
+      bool good = r == 0 && prof && strcmp (prof->name, c->profile) == 0 && strcmp (rule, c->rule) == 0
+                  && (c->note ? strstr (note, c->note) != NULL : note[0] == '\0');
+      ok (good, "trust: %s", c->name);
+      if (!good)
+        diag ("  got: rc %d, profile \"%s\", rule \"%s\", note \"%s\"", r, prof ? prof->name : "", rule, note);
+    }
+  hr_policy_release (&p);
+
+  check_invalid ("trust: an unknown source", "{\"rules\": [{\"profile\": \"audit\", \"trust\": [\"anyone\"]}]}",
+                 "policy.json:1: \"rules[0].trust[0]\": expected \"cri\", \"pod\" or \"caller\"");
+  check_invalid ("trust: empty", "{\"rules\": [{\"profile\": \"audit\", \"trust\": []}]}",
+                 "policy.json:1: \"rules[0].trust\": expected a non-empty array of \"cri\", \"pod\", \"caller\"");
+  check_invalid ("floor: no such profile", "{\"floor\": \"nosuch\"}", "policy.json:1: \"floor\": no profile \"nosuch\"");
+  check_invalid ("cri.runtimeRoots: relative", "{\"cri\": {\"runtimeRoots\": [\"run/x\"]}}",
+                 "policy.json:1: \"cri.runtimeRoots[0]\": \"run/x\" is not an absolute path");
+}
+
+static void
+test_hooks_and_images (void)
+{
+  static const char json[] =
+    "{\"profiles\": {\"h\": {\"hooks\": {\"allow\": ["
+    "  \"/usr/bin/nvidia-ctk\","
+    "  {\"path\": \"/usr/sbin/dockerd\", \"args\": [\"libnetwork-setkey\", \"{id}\"], \"comment\": \"x\"},"
+    "  {\"path\": \"/usr/bin/touch\", \"args\": [\"touch\", \"...\"], \"env\": [\"PATH=*\"]}]},"
+    "  \"images\": {\"allow\": [\"docker.io/library/*\", \"quay.io/a/b@sha256:"
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"]}}}}";
+  struct hr_policy p;
+  if (!parse (json, &p))
+    {
+      ok (false, "hooks: the policy parses");
+      return;
+    }
+  const struct hr_profile *h = hr_policy_profile (&p, "h");
+  const struct hr_profile *r = hr_policy_profile (&p, "restricted");
+  ok (h && h->hooks_allow.n == 3, "hooks.allow: three entries");
+  if (h && h->hooks_allow.n == 3)
+    {
+      ok (h->hooks_allow.v[0].any_args && h->hooks_allow.v[0].any_env, "a path alone: any argv, any env");
+      ok (!h->hooks_allow.v[1].any_args && !h->hooks_allow.v[1].any_env && h->hooks_allow.v[1].args.n == 2
+          && h->hooks_allow.v[1].env.n == 0, "an object without env: that argv, no env");
+      ok (h->hooks_allow.v[2].env.n == 1, "env patterns");
+    }
+  ok (h && h->images_allow.n == 2, "images.allow: two entries");
+  ok (r && r->mode[HR_CTL_IMAGES] == HR_MODE_OFF && r->images_allow.n == 0, "images: off in the built-ins");
+  ok (r && r->hooks_allow.n == 3 && r->hooks_allow.v[0].args.n == 4
+      && strcmp (r->hooks_allow.v[0].args.v[0], "libnetwork-setkey") == 0, "built-in: Docker's libnetwork hook");
+  char why[200] = "";
+  ok (h && r && hr_profile_weaker (h, r, why, sizeof why) && strstr (why, "hooks.allow"), "more hooks are weaker (%s)",
+      why);
+  ok (r && !hr_profile_weaker (r, r, why, sizeof why), "a profile is not weaker than itself");
+  const struct hr_profile *b = hr_policy_profile (&p, "baseline");
+  ok (b && r && hr_profile_weaker (b, r, why, sizeof why) && strstr (why, "\"user\" is \"off\""),
+      "baseline is weaker than restricted (%s)", why);
+  ok (b && r && !hr_profile_weaker (r, b, why, sizeof why), "restricted is not weaker than baseline");
+  ok (hr_image_allowed (&h->images_allow, "docker.io/library/nginx:1.25"), "images: a glob with a tag");
+  ok (!hr_image_allowed (&h->images_allow, "quay.io/a/b:latest"), "images: a required digest, a tag given");
+  ok (hr_image_allowed (&h->images_allow,
+                        "quay.io/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+      "images: the required digest");
+  ok (hr_hook_pattern_matches ("{hex:4}-{id}", "beef-c1", "c1") && !hr_hook_pattern_matches ("{hex:4}", "BEEF", "c1")
+      && !hr_hook_pattern_matches ("{id}", "c1", NULL), "hook patterns: {hex:N} and {id}");
+  hr_policy_release (&p);
+
+  check_invalid ("hooks: an entry without path", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"args\": []}]}}}}",
+                 "policy.json:1: \"profiles.x.hooks.allow[0].path\": expected a program path or an object with \"path\"");
+  check_invalid ("hooks: an unknown key", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"path\": \"/a\", \"argv\": []}]}}}}",
+                 "policy.json:1: \"profiles.x.hooks.allow[0].argv\": unknown field");
+  check_invalid ("hooks: args not strings", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"path\": \"/a\", \"args\": [1]}]}}}}",
+                 "policy.json:1: \"profiles.x.hooks.allow[0].args[0]\": expected a pattern string of at most 1024 bytes");
+  check_invalid ("images: a bad digest", "{\"profiles\": {\"x\": {\"images\": {\"allow\": [\"a/b@sha256:12\"]}}}}",
+                 "policy.json:1: \"profiles.x.images.allow[0]\": \"a/b@sha256:12\": a digest is \"sha256:\" and 64 "
+                 "lower-case hex digits");
+}
+
+/* hardrun-hook's sinks: written by hardrun, read back by key only. */
+static void
+test_hook_sink (void)
+{
+  char dir[PATH_MAX + 32], key[HR_HOOK_KEY_LEN + 1], other[HR_HOOK_KEY_LEN + 1], mkey[HR_HOOK_KEY_LEN + 1],
+    mkey2[HR_HOOK_KEY_LEN + 1], path[PATH_MAX + 64];
+  struct hr_error err = { 0 };
+  struct hr_hook_sink got;
+  const struct hr_hook_sink a = { .file = "/var/log/a.log" };
+  const struct hr_hook_sink b = { .file = "/var/log/a.log", .syslog = true };
+  const struct hr_hook_sink m = { .file = "/var/log/a.log", .monitor = "/run/hardrun/monitor.sock" };
+  const struct hr_hook_sink m2 = { .file = "/var/log/a.log", .monitor = "/run/other.sock" };
+  snprintf (dir, sizeof dir, "%s/state", tmpdir);
+  hr_hook_sink_key (&a, key);
+  hr_hook_sink_key (&b, other);
+  hr_hook_sink_key (&m, mkey);
+  hr_hook_sink_key (&m2, mkey2);
+  ok (strlen (key) == 16 && strcmp (key, other) != 0, "sink keys: 16 hex digits, one per sink");
+  ok (strcmp (mkey, key) != 0 && strcmp (mkey, mkey2) != 0, "sink keys: the monitor's socket is part of the key");
+  ok (hr_hook_sink_write (dir, &a, &err) == 0, "sink: written");
+  ok (hr_hook_sink_write (dir, &a, &err) == 0, "sink: written again, unchanged");
+  ok (hr_hook_sink_read (dir, key, &got) == 0 && got.file && strcmp (got.file, "/var/log/a.log") == 0 && !got.syslog
+      && got.monitor == NULL, "sink: read back by its key");
+  hr_hook_sink_release (&got);
+  ok (hr_hook_sink_write (dir, &m, &err) == 0 && hr_hook_sink_read (dir, mkey, &got) == 0 && got.monitor
+      && strcmp (got.monitor, "/run/hardrun/monitor.sock") == 0, "sink: with the monitor's socket");
+  hr_hook_sink_release (&got);
+  ok (hr_hook_sink_read (dir, other, &got) == -ENOENT, "sink: a key hardrun wrote no sink for");
+  ok (hr_hook_sink_read (dir, "../../etc/passwd", &got) == -EINVAL
+      && hr_hook_sink_read (dir, "0123456789ABCDEF", &got) == -EINVAL, "sink: a key that is no key");
+  snprintf (path, sizeof path, "%s/sinks/%s.json", dir, key);
+  chmod (path, 0666);
+  ok (hr_hook_sink_read (dir, key, &got) == -EPERM, "sink: writable by others: not hardrun's");
+  chmod (path, 0600);
+  write_file (path, "{\"file\": \"/etc/cron.d/x\", \"syslog\": false}");
+  chmod (path, 0600);
+  ok (hr_hook_sink_read (dir, key, &got) == -EINVAL && got.file == NULL, "sink: content that is not its key's");
+  /* a monitor socket slipped into a sink: the key no longer matches */
+  write_file (path, "{\"file\": \"/var/log/a.log\", \"syslog\": false, \"monitor\": \"/tmp/evil.sock\"}");
+  chmod (path, 0600);
+  ok (hr_hook_sink_read (dir, key, &got) == -EINVAL && got.monitor == NULL, "sink: a monitor the key does not cover");
+  snprintf (path, sizeof path, "%s/sinks/%s.json", dir, mkey);
+  write_file (path, "{\"file\": \"/var/log/a.log\", \"syslog\": false, \"monitor\": \"relative.sock\"}");
+  chmod (path, 0600);
+  ok (hr_hook_sink_read (dir, mkey, &got) == -EINVAL, "sink: a monitor socket that is not absolute");
+}
+
+/* hardrun-hook's argv (hookargs.h): event, key, and a strict --attest. */
+static void
+test_hook_args (void)
+{
+#define K "0123456789abcdef"
+#define T "uid=65534,gid=65534,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1"
+  static const struct
+  {
+    const char *argv[8];
+    bool good;
+    const char *what;
+  } cases[] = {
+    { { "hardrun-hook", "poststart", K }, true, "event and key" },
+    { { "hardrun-hook", "poststop", K }, true, "poststop" },
+    { { "hardrun-hook", "poststart", K, "--attest", T }, true, "an attestation token" },
+    { { "hardrun-hook", "poststop", K, "--attest", T }, false, "--attest on poststop" },
+    { { "hardrun-hook", "poststart", K, "--attest", T, "--attest", T }, false, "--attest twice" },
+    { { "hardrun-hook", "poststart", K, "--attest" }, false, "--attest without its value" },
+    { { "hardrun-hook", "poststart", K, "--attest", "/etc/passwd" }, false, "--attest with a path" },
+    { { "hardrun-hook", "poststart", K, "--attest", "uid=0 gid=0 caps=0,0,0,0,0 nnp=0 seccomp=0 ro=0" }, false,
+      "--attest with spaced text" },
+    { { "hardrun-hook", "poststart", K, "--audit-file", "/tmp/x" }, false, "--audit-file" },
+    { { "hardrun-hook", "poststart", K, "--monitor", "/tmp/x.sock" }, false, "--monitor" },
+    { { "hardrun-hook", "poststart", K, "--syslog" }, false, "--syslog" },
+    { { "hardrun-hook", "poststart", K, "extra" }, false, "a stray word" },
+    { { "hardrun-hook", "--attest", T, "poststart", K }, false, "options before the event" },
+    { { "hardrun-hook", "poststart" }, false, "no key" },
+    { { "hardrun-hook", "poststart", "0123456789ABCDEF" }, false, "an upper-case key" },
+    { { "hardrun-hook", "poststart", "/var/log/x" }, false, "a path for a key" },
+    { { "hardrun-hook", "prestart", K }, false, "another event" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      int argc = 0;
+      while (argc < 8 && cases[i].argv[argc])
+        argc++;
+      struct hr_hook_args a;
+      bool good = hr_hook_args_parse (argc, cases[i].argv, &a);
+      ok (good == cases[i].good, "hook argv: %s %s", cases[i].what, cases[i].good ? "accepted" : "refused");
+    }
+  struct hr_hook_args a;
+  const char *argv[] = { "hardrun-hook", "poststart", K, "--attest", T };
+  ok (hr_hook_args_parse (5, argv, &a) && strcmp (a.event, "poststart") == 0 && strcmp (a.key, K) == 0
+      && a.attest && strcmp (a.attest, T) == 0, "hook argv: the parts");
+#undef K
+#undef T
+}
+
+/* Whether a call comes from containerd's CRI: the runtime root, then the
+ * pod's annotations against its sandbox's record. */
+static void
+test_invocation_cri (void)
+{
+  char state[PATH_MAX + 32], why[256];
+  struct hr_error err = { 0 };
+  struct hr_policy p;
+  snprintf (state, sizeof state, "%s/inv-state", tmpdir);
+  if (!parse ("{\"cri\": {\"runtimeRoots\": [\"/run/k8s/*\"]}}", &p))
+    {
+      ok (false, "invocation: the policy parses");
+      return;
+    }
+  static const char sb[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  static const char ct[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  char json[1024];
+  snprintf (json, sizeof json,
+            "{\"annotations\": {\"io.kubernetes.cri.container-type\": \"sandbox\", \"io.kubernetes.cri.sandbox-id\": "
+            "\"%s\", \"io.kubernetes.cri.sandbox-namespace\": \"shop\", \"io.kubernetes.cri.sandbox-name\": \"web-0\"}}",
+            sb);
+  cleanup_json struct hr_json *sandbox = annotations (json);
+  const struct hr_json *sann = hr_json_get (sandbox, "annotations");
+  ok (hr_invocation_cri (&p, "/run/k8s/k8s.io", sb, sann, state, why, sizeof why), "invocation: a sandbox on the CRI root");
+  ok (!hr_invocation_cri (&p, "/run/runc", sb, sann, state, why, sizeof why) && strstr (why, "cri.runtimeRoots"),
+      "invocation: another root is not the CRI (%s)", why);
+  ok (!hr_invocation_cri (&p, "/run/k8s/k8s.io", ct, sann, state, why, sizeof why),
+      "invocation: a sandbox whose sandbox-id is not its own ID");
+  ok (hr_record_write (state, "/run/k8s/k8s.io", sb, sandbox, "restricted", "/b", NULL, &err) == 0,
+      "invocation: the sandbox's record");
+
+  static const struct
+  {
+    const char *what, *ns, *pod, *sandbox_id;
+    bool want;
+  } cases[] = {
+    { "a container of that sandbox, same pod", "shop", "web-0", sb, true },
+    { "a container claiming another namespace", "kube-system", "web-0", sb, false },
+    { "a container claiming another pod", "shop", "web-1", sb, false },
+    { "a container of a sandbox hardrun never saw", "shop", "web-0",
+      "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", false },
+  };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (cases); i++)
+    {
+      snprintf (json, sizeof json,
+                "{\"io.kubernetes.cri.container-type\": \"container\", \"io.kubernetes.cri.sandbox-id\": \"%s\", "
+                "\"io.kubernetes.cri.sandbox-namespace\": \"%s\", \"io.kubernetes.cri.sandbox-name\": \"%s\"}",
+                cases[i].sandbox_id, cases[i].ns, cases[i].pod);
+      cleanup_json struct hr_json *a = annotations (json);
+      bool got = hr_invocation_cri (&p, "/run/k8s/k8s.io", ct, a, state, why, sizeof why);
+      ok (got == cases[i].want, "invocation: %s", cases[i].what);
+      if (got != cases[i].want)
+        diag ("  why: %s", why);
+    }
+  cleanup_json struct hr_json *none = annotations ("{}");
+  ok (!hr_invocation_cri (&p, "/run/k8s/k8s.io", ct, none, state, why, sizeof why), "invocation: no CRI annotations");
+  hr_policy_release (&p);
+}
+
+/* policy check: any argv for a program that can do anything; annotations
+ * the pod writes that can lower the profile. */
+static void
+test_lint (void)
+{
+  static const struct
+  {
+    const char *what, *json, *error, *warning;
+  } cases[] = {
+    { "a shell by its path alone", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [\"/bin/sh\"]}}}}",
+      "profile \"x\": hooks.allow[0]: \"/bin/sh\" can do anything, and the entry allows any argv (give \"args\" "
+      "patterns)", NULL },
+    { "python with any argument",
+      "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"path\": \"/usr/bin/python3.11\", \"args\": [\"python3\", "
+      "\"...\"]}]}}}}", "allows any argument", NULL },
+    { "runc with LD_PRELOAD",
+      "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [{\"path\": \"/usr/sbin/runc\", \"args\": [\"runc\", \"--version\"],"
+      " \"env\": [\"LD_PRELOAD=*\"]}]}}}}", "allows any environment variable", NULL },
+    { "another program may have any argv", "{\"profiles\": {\"x\": {\"hooks\": {\"allow\": [\"/usr/bin/nvidia-ctk\"]}}}}",
+      NULL, NULL },
+    { "a pod annotation selecting baseline",
+      "{\"rules\": [{\"match\": {\"annotations\": {\"a\": \"b\"}}, \"profile\": \"baseline\"}]}", NULL,
+      "rules[0]: annotation \"a\", which the pod writes, can select profile \"baseline\", weaker than the default" },
+    { "the same rule trusting only the CRI's keys",
+      "{\"rules\": [{\"match\": {\"annotations\": {\"a\": \"b\"}}, \"profile\": \"baseline\", \"trust\": [\"cri\"]}]}",
+      NULL, NULL },
+    { "a caller-trusted namespace rule", "{\"rules\": [{\"match\": {\"namespace\": \"x\"}, \"profile\": \"audit\", "
+      "\"trust\": [\"caller\"]}]}", NULL, "which the caller (podman, docker or ctr) writes" },
+    { "a default below the floor", "{\"defaultProfile\": \"baseline\", \"floor\": \"restricted\"}", NULL,
+      "defaultProfile \"baseline\" is weaker than the floor \"restricted\"" },
+  };
+  for (size_t i = 0; i < HR_ARRAY_SIZE (cases); i++)
+    {
+      struct hr_policy p;
+      struct hr_error err = { 0 };
+      struct hr_strlist w = { 0 };
+      if (!parse (cases[i].json, &p))
+        {
+          ok (false, "lint: %s: parses", cases[i].what);
+          continue;
+        }
+      int r = hr_policy_lint (&p, &w, &err);
+      bool good = cases[i].error ? r < 0 && strstr (err.msg, cases[i].error) != NULL : r == 0;
+      if (cases[i].warning)
+        good &= w.n == 1 && strstr (w.v[0], cases[i].warning) != NULL;
+      else
+        good &= w.n == 0;
+      ok (good, "lint: %s", cases[i].what);
+      if (!good)
+        diag ("  rc %d, error \"%s\", %zu warnings: %s", r, err.msg, w.n, w.n ? w.v[0] : "");
+      hr_strlist_release (&w);
+      hr_policy_release (&p);
+    }
+}
+
 int
 main (void)
 {
@@ -1089,6 +1447,12 @@ main (void)
   test_show_round_trip ();
   test_load ();
   test_profiles_dir ();
+  test_trust_and_floor ();
+  test_hooks_and_images ();
+  test_hook_sink ();
+  test_hook_args ();
+  test_invocation_cri ();
+  test_lint ();
 
   cleanup_tmp ();
   return done_testing ();

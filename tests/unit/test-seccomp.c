@@ -475,51 +475,62 @@ test_control (void)
   if (run.report.n == 1)
     {
       check_int (run.report.items[0].action, ==, HR_ACT_AUDIT);
-      check_contains (run.report.items[0].message, "default action SCMP_ACT_ALLOW");
+      check_contains (run.report.items[0].message, "(default action SCMP_ACT_ALLOW) is combined");
     }
   cleanup_free char *allow_after = text_of (allow);
   check_str (allow_after, allow_before);
   ok (!run.report.changed && !run.report.refused, "audit: neither changed nor refused");
   hr_report_release (&run.report);
 
-  /* deny: refused, unchanged */
+  /* a stricter filter of the workload's own: kept in every mode */
   cleanup_json struct hr_json *other = parse (SPEC (",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\","
                                                     "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}"));
   cleanup_free char *other_before = text_of (other);
-  run_control (HR_MODE_DENY, NULL, other, &run);
-  check_int (run.r, ==, 0);
-  ok (run.report.refused, "deny: refused");
+  for (int m = 0; m < 2; m++)
+    {
+      run_control (m ? HR_MODE_DENY : HR_MODE_ENFORCE, NULL, other, &run);
+      check_int (run.r, ==, 0);
+      ok (!run.report.refused && !run.report.changed, "%s: a stricter filter of the workload's own is kept",
+          m ? "deny" : "enforce");
+      if (run.report.n == 1)
+        check_contains (run.report.items[0].message, "at least as strict");
+      cleanup_free char *other_after = text_of (other);
+      check_str (other_after, other_before);
+      hr_report_release (&run.report);
+    }
+
+  /* a looser one: refused under deny, combined under enforce */
+  cleanup_json struct hr_json *looser = parse (SPEC (",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+                                                     "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}"));
+  cleanup_free char *looser_before = text_of (looser);
+  run_control (HR_MODE_DENY, NULL, looser, &run);
+  ok (run.r == 0 && run.report.refused, "deny: a looser filter is refused");
+  cleanup_free char *looser_after = text_of (looser);
+  check_str (looser_after, looser_before);
+  hr_report_release (&run.report);
+  run_control (HR_MODE_ENFORCE, NULL, looser, &run);
+  ok (run.r == 0 && run.report.changed && !run.report.refused, "enforce: a looser filter is combined with hardrun's");
   if (run.report.n == 1)
-    check_contains (run.report.items[0].message, "a different filter");
-  cleanup_free char *other_after = text_of (other);
-  check_str (other_after, other_before);
+    check_contains (run.report.items[0].message, "at least as strict as both");
   hr_report_release (&run.report);
 
-  /* enforce replaces a different filter */
-  run_control (HR_MODE_ENFORCE, NULL, other, &run);
-  check_int (run.r, ==, 0);
-  ok (run.report.changed && !run.report.refused, "enforce: a different filter is replaced");
-  ok (hr_json_equal (hr_json_get_path (other, "linux.seccomp"), want), "enforce: replaced by hardrun's");
-  hr_report_release (&run.report);
-
-  /* seccomp agents are refused, whatever the mode but audit */
+  /* seccomp agents keep their listener; hardrun's denial of mount holds */
   static const char *const agents[] = {
     SPEC (",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"listenerPath\":\"/run/agent.sock\","
-          "\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"),
-    SPEC (",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
-          "\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"),
+          "\"syscalls\":[{\"names\":[\"mount\",\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"),
+    SPEC (",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/agent.sock\","
+          "\"syscalls\":[{\"names\":[\"mount\",\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"),
   };
   for (size_t i = 0; i < HR_ARRAY_SIZE (agents); i++)
     {
       cleanup_json struct hr_json *agent = parse (agents[i]);
-      cleanup_free char *agent_before = text_of (agent);
       run_control (HR_MODE_ENFORCE, NULL, agent, &run);
       check_int (run.r, ==, 0);
-      ok (run.report.refused && run.report.n == 1, "notify %zu: refused", i);
+      ok (run.report.changed && !run.report.refused && run.report.n == 1, "notify %zu: combined", i);
       if (run.report.n == 1)
-        check_contains (run.report.items[0].message, "cannot merge a notify profile");
-      cleanup_free char *agent_after = text_of (agent);
-      check_str (agent_after, agent_before);
+        check_contains (run.report.items[0].message, "(with its seccomp agent) is combined");
+      const struct hr_json *sc = hr_json_get_path (agent, "linux.seccomp");
+      ok (hr_seccomp_has_listener (sc), "notify %zu: the listener stays", i);
       hr_report_release (&run.report);
     }
 

@@ -40,11 +40,19 @@ tmp_dir = "$tmp/tmp"
 image_copy_tmp_dir = "$tmp/tmp"
 volume_path = "$tmp/volumes"
 lock_type = "file"
-runtime_supports_json = ["hardrun", "crun", "runc"]
+runtime_supports_json = ["hardrun", "hardrun-example", "crun", "runc"]
 
 [engine.runtimes]
 hardrun = ["$HARDRUN"]
+hardrun-example = ["$tmp/hardrun-example"]
 EOF
+	# hardrun-example: hardrun under deploy/policy's example policy, its
+	# audit trail moved here and the runtime left to hardrun's defaults
+	jq --arg a "$tmp/example-audit.log" 'del(.runtime) | .audit.file = $a' \
+		"$HARDRUN_SRCDIR/deploy/policy/policy.json" >"$tmp/example-policy.json"
+	printf '#!/bin/sh\nexec "%s" --hardrun-policy "%s" "$@"\n' "$HARDRUN" "$tmp/example-policy.json" \
+		>"$tmp/hardrun-example"
+	chmod 0755 "$tmp/hardrun-example"
 	cat >"$tmp/conf/storage.conf" <<EOF
 [storage]
 driver = "overlay"
