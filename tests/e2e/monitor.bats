@@ -307,6 +307,14 @@ tampered() {
 	wait_alerts ".rule == \"Container attestation failed\" and .priority == \"Critical\" and .output_fields.\"container.id\" == \"tamper-$rt\""
 	jq -e "select(.rule == \"Container attestation failed\") | .output_fields.\"hardrun.message\" | test(\"Uid 0 where 65534 is required\")" "$ALERTS"
 	grep -q "\"id\":\"tamper-$rt\".*\"attestation\":\"failed\"" "$BATS_FILE_TMPDIR/audit.log"
+	# the token and the key are all the hook's argv holds: the monitor's
+	# socket reached it through the sink hardrun wrote
+	local key
+	key=$(jq -r '.hooks.poststart[-1].args[2]' "$b/config.json")
+	jq -e '.hooks.poststart[-1].args[3] == "--attest" and (.hooks.poststart[-1].args[4] | test("^uid=65534,gid=65534,"))' \
+		"$b/config.json"
+	jq -e --arg s "$MSOCK" '[.hooks[][] | .args[]?] | index($s) == null' "$b/config.json"
+	jq -e --arg s "$MSOCK" '.monitor == $s' "/run/hardrun/sinks/$key.json"
 	# nothing of the container is left running
 	! pgrep -f 'sleep 30' >/dev/null || [ -z "$(pgrep -f 'sleep 30' | xargs -r -I{} sh -c 'grep -l tamper /proc/{}/cgroup 2>/dev/null')" ]
 }
