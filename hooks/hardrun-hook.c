@@ -2,13 +2,23 @@
  * and poststop hooks of every container it hardens; it reads the container
  * state from stdin and appends a lifecycle record to the audit trail.
  *
- *   hardrun-hook poststart|poststop KEY
+ *   hardrun-hook poststart|poststop KEY [--attest TOKEN]
  *
  * It takes no path and no free text from its argv: a spec can name it with
  * any argv (when the hooks control is off). KEY, 16 hex digits, names the
- * audit sink hardrun wrote into its state directory (shim/hooksink.h); the
- * event is one of two words. Anything else is ignored, and a key that
- * names no sink of hardrun's makes the hook write nothing.
+ * sink hardrun wrote into its state directory (shim/hooksink.h): the audit
+ * file, syslog, hardrun-monitor's socket and the controls that changed the
+ * container; the event is one of two words. --attest (poststart only)
+ * carries the attestation expectation as a token of numbers and 0/1 flags,
+ * "uid=N,gid=N,caps=B:E:I:P:A,nnp=D,seccomp=D,ro=D" (shim/attest.h), parsed
+ * strictly. Each option at most once; an argv of any other shape
+ * (shim/hookargs.h), or a key that names no sink of hardrun's, makes the
+ * hook do nothing.
+ *
+ * With --attest it checks that the container's init really is what the
+ * hardened config says (attestation.h); on a mismatch it kills the
+ * container, tells hardrun-monitor and exits 1. A forged token can at worst
+ * make it kill its own container.
  *
  * At poststart it also leaves a small watcher behind that waits for the
  * container's first process to end and records how it ended: the exit
@@ -19,15 +29,16 @@
  * HINT_WINDOW seconds, that record carries a hint naming the likely
  * changes and "hardrun why ID".
  *
- * It must never fail a container (runc kills a container whose poststart
- * hook fails), so it always exits 0, and it is quick: one read, one write,
- * one fork. */
+ * Otherwise it must never fail a container (runc kills a container whose
+ * poststart hook fails), so it exits 0, and it is quick: one read, one
+ * write, one fork. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +49,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hookargs.h"
 #include "hooksink.h"
 #include "log.h"
 #include "json.h"
+#include "attestation.h"
+#include "monitor_client.h"
 
 #define MAX_STATE (256 * 1024)
 #define MAX_CHANGED 512
@@ -260,14 +274,11 @@ spawn_watcher (const struct sink *sink, const char *id, long pid, const char *ch
 int
 main (int argc, char **argv)
 {
-  const char *event = NULL;
-  if (argc > 1 && (strcmp (argv[1], "poststart") == 0 || strcmp (argv[1], "poststop") == 0))
-    event = argv[1];
-  char *file = NULL, *changed = NULL;
-  bool use_syslog = false;
-  bool have_sink = event && argc == 3
-                   && hr_hook_sink_read (HARDRUN_STATE_DIR, argv[2], &file, &use_syslog, &changed) == 0;
-  struct sink sink = { .file = file, .use_syslog = use_syslog };
+  struct hr_hook_args args;
+  struct hr_hook_sink hs = { 0 };
+  bool have_sink = hr_hook_args_parse (argc, (const char *const *) argv, &args)
+                   && hr_hook_sink_read (HARDRUN_STATE_DIR, args.key, &hs) == 0;
+  struct sink sink = { .file = hs.file, .use_syslog = hs.syslog };
 
   static char buf[MAX_STATE];
   size_t len = 0;
@@ -282,26 +293,57 @@ main (int argc, char **argv)
   if (len == 0 || hr_json_parse (buf, len, "state", &state, &err) < 0)
     state = NULL;
 
-  struct hr_json *rec = new_record (event);
+  struct hr_json *rec = new_record (args.event);
   if (rec == NULL)
-    return 0;
+    {
+      hr_json_free (state);
+      hr_hook_sink_release (&hs);
+      return 0;
+    }
   put (rec, "id", state, "id");
   put (rec, "pid", state, "pid");
   put (rec, "status", state, "status");
   put (rec, "bundle", state, "bundle");
+
+  int status = 0;
+  int64_t pid = 0;
+  if (!hr_json_int_value (hr_json_get (state, "pid"), 1, INT32_MAX, &pid))
+    pid = 0;
+  const char *id = hr_json_string (hr_json_get (state, "id"));
+  if (args.attest)
+    {
+      char why[1024];
+      enum hr_hook_attest_result a = hr_hook_attest (args.attest, (pid_t) pid, why, sizeof why);
+      static const char *const names[] = { "ok", "exited", "unusable", "failed" };
+      hr_json_set (rec, "attestation", hr_json_new_string (names[a]), NULL);
+      if (a == HR_HOOK_ATTEST_KILLED)
+        {
+          status = 1;
+          hr_json_set (rec, "why", hr_json_new_string (why), NULL);
+          struct hr_json *ev = hs.monitor ? hr_monitor_event ("attestation_failed", id, why) : NULL;
+          if (ev)
+            {
+              struct hr_json *c = hr_json_get (ev, "container");
+              const struct hr_json *ann = hr_json_get (state, "annotations");
+              if (ann)
+                hr_json_set (c, "annotations", hr_json_copy (ann), NULL);
+              hr_json_set (ev, "pid", hr_json_new_i64 (pid), NULL);
+              hr_monitor_send (hs.monitor, ev);
+              hr_json_free (ev);
+            }
+          fprintf (stderr, "hardrun-hook: attestation failed, container killed: %s\n", why);
+        }
+    }
   emit (&sink, rec);
   hr_json_free (rec);
 
-  const char *id = hr_json_string (hr_json_get (state, "id"));
-  int64_t pid = 0;
-  if (strcmp (event, "poststart") == 0 && id && strlen (id) < 1024
-      && hr_json_int_value (hr_json_get (state, "pid"), 1, INT32_MAX, &pid))
+  /* a container that attestation killed has ended: nothing to watch */
+  if (status == 0 && strcmp (args.event, "poststart") == 0 && id && strlen (id) < 1024 && pid > 0)
     {
       fflush (NULL);
-      spawn_watcher (&sink, id, (long) pid, changed);
+      spawn_watcher (&sink, id, (long) pid, hs.changed);
     }
   hr_json_free (state);
-  free (file);
-  free (changed);
-  return 0;
+  hr_hook_sink_release (&hs);
+  return status;
 }

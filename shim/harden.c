@@ -11,6 +11,9 @@
 #include "log.h"
 #include "runtime.h"
 #include "procfd.h"
+#include "attest.h"
+#include "monitor_client.h"
+#include "monitor_standin.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -101,6 +104,19 @@ hr_settings_load (const struct hr_cmdline *cmd, struct hr_settings *ret, struct 
   return 0;
 }
 
+/* What hardrun-hook is told through its sink (hooksink.h): the audit
+ * sink, and the monitor to tell of a failed attestation. */
+static struct hr_hook_sink
+hook_sink (const struct hr_policy *p)
+{
+  bool monitor = !p->monitor_off && !p->attest_off;
+  return (struct hr_hook_sink) {
+    .file = p->audit_file,
+    .syslog = p->audit_syslog,
+    .monitor = monitor ? (char *) hr_monitor_socket (p) : NULL,
+  };
+}
+
 int
 hr_settings_select (struct hr_settings *s, const struct hr_cmdline *cmd, const struct hr_json *annotations,
                     const char *recorded_profile, struct hr_error *err)
@@ -114,7 +130,8 @@ hr_settings_select (struct hr_settings *s, const struct hr_cmdline *cmd, const s
    * it over, so that the rules show what they would choose */
   if (cmd->command == HR_CMD_HARDRUN_EXPLAIN)
     s->cri = annotations != NULL;
-  hr_hook_sink_key (s->policy.audit_file, s->policy.audit_syslog, NULL, s->hook_key);
+  struct hr_hook_sink sink = hook_sink (&s->policy);
+  hr_hook_sink_key (&sink, s->hook_key);
   if (recorded_profile && !cmd->profile && hr_policy_profile (&s->policy, recorded_profile))
     {
       /* an exec follows the profile its container was made with, unless
@@ -163,22 +180,58 @@ changed_controls (const struct hr_report *rep, char *buf, size_t size)
     }
 }
 
-/* Adds hardrun-hook to poststart and poststop, once. */
+/* The argv of hardrun-hook for event KIND (hookargs.h): no path, no free
+ * text; EXPECT, the attestation token, on poststart only. */
+static struct hr_json *
+hook_args (const char *kind, const char *key, const char *expect)
+{
+  struct hr_json *args = hr_json_new_array ();
+  int r = args ? 0 : -ENOMEM;
+  if (r == 0)
+    r = hr_json_append (args, hr_json_new_string ("hardrun-hook"), NULL);
+  if (r == 0)
+    r = hr_json_append (args, hr_json_new_string (kind), NULL);
+  if (r == 0)
+    r = hr_json_append (args, hr_json_new_string (key), NULL);
+  if (r == 0 && expect && strcmp (kind, "poststart") == 0)
+    {
+      r = hr_json_append (args, hr_json_new_string ("--attest"), NULL);
+      if (r == 0)
+        r = hr_json_append (args, hr_json_new_string (expect), NULL);
+    }
+  if (r < 0)
+    {
+      hr_json_free (args);
+      return NULL;
+    }
+  return args;
+}
+
+/* Adds hardrun-hook to poststart and poststop, once: an entry of hardrun's
+ * own from an earlier harden of this bundle (policy/hooks.c removed every
+ * other naming hardrun-hook) is replaced when its argv is not the one this
+ * config calls for (the attestation follows the config). */
 static int
 inject_hook (const struct hr_settings *s, const struct hr_report *rep, struct hr_json *spec, struct hr_error *err)
 {
   if (s->hook_path == NULL || s->profile.mode[HR_CTL_HOOKS] != HR_MODE_ENFORCE
-      || (s->policy.audit_file == NULL && !s->policy.audit_syslog))
+      || (s->policy.audit_file == NULL && !s->policy.audit_syslog && s->policy.attest_off))
     return 0;
+  /* attestation (attest.h): the expectation rides in poststart's args as
+   * a token of numbers and flags */
+  char expect[HR_ATTEST_MAX];
+  bool attest = !s->policy.attest_off && hr_attest_expect (spec, expect, sizeof expect);
   static const char *const kinds[] = { "poststart", "poststop" };
   /* the controls that changed the container go to the sink, not the argv */
   char changed[HR_HOOK_CHANGED_MAX], key[HR_HOOK_KEY_LEN + 1];
   changed_controls (rep, changed, sizeof changed);
-  hr_hook_sink_key (s->policy.audit_file, s->policy.audit_syslog, changed, key);
+  struct hr_hook_sink sink = hook_sink (&s->policy);
+  sink.changed = changed;
+  hr_hook_sink_key (&sink, key);
   /* without its sink the hook could write nothing: leave it out (the
    * decision is still recorded) */
   struct hr_error sink_err = { 0 };
-  if (hr_hook_sink_write (s->state_dir, s->policy.audit_file, s->policy.audit_syslog, changed, &sink_err) < 0)
+  if (hr_hook_sink_write (s->state_dir, &sink, &sink_err) < 0)
     return 0;
   for (size_t k = 0; k < 2; k++)
     {
@@ -186,31 +239,42 @@ inject_hook (const struct hr_settings *s, const struct hr_report *rep, struct hr
       struct hr_json *list = hooks ? hr_json_ensure_array (hooks, kinds[k]) : NULL;
       if (list == NULL)
         return hr_error_set (err, EINVAL, "\"hooks.%s\" is not an array", kinds[k]);
-      /* the entry of an earlier harden of this bundle (policy/hooks.c
-       * removed every other naming hardrun-hook): it keeps its key, whose
-       * list of changes is that first harden's */
+      struct hr_json *args = hook_args (kinds[k], key, attest ? expect : NULL);
+      if (args == NULL)
+        return hr_error_set (err, ENOMEM, "out of memory");
+      /* an entry of hardrun's own from an earlier harden of this bundle
+       * (policy/hooks.c removed every other naming hardrun-hook) stays
+       * when it is the one this config calls for: its key names the same
+       * sink (its list of changes is that first harden's) and the rest of
+       * its argv, the attestation, is this one's; any other is replaced */
       bool present = false;
-      for (size_t i = 0; i < hr_json_len (list); i++)
+      for (size_t i = hr_json_len (list); i > 0; i--)
         {
-          const struct hr_json *h = hr_json_at (list, i);
+          struct hr_json *h = hr_json_at (list, i - 1);
           const char *p = hr_json_string (hr_json_get (h, "path"));
-          const char *had = hr_json_string (hr_json_at (hr_json_get (h, "args"), 2));
-          present |= p && strcmp (p, s->hook_path) == 0 && hr_hook_key_same_sink (had, s->hook_key);
+          struct hr_json *a = hr_json_get (h, "args");
+          const char *had = hr_json_string (hr_json_at (a, 2));
+          if (!(p && strcmp (p, s->hook_path) == 0 && hr_hook_key_same_sink (had, key)))
+            continue;
+          bool same = false;
+          if (!present && hr_json_len (a) == hr_json_len (args))
+            {
+              same = true;
+              for (size_t x = 0; x < hr_json_len (a) && same; x++)
+                same = x == 2 || hr_json_equal (hr_json_at (a, x), hr_json_at (args, x));
+            }
+          if (same)
+            present = true;
+          else
+            hr_json_remove_at (list, i - 1);
         }
       if (present)
-        continue;
+        {
+          hr_json_free (args);
+          continue;
+        }
       struct hr_json *hook = hr_json_new_object ();
-      struct hr_json *args = hr_json_new_array ();
-      int r = 0;
-      if (hook == NULL || args == NULL)
-        r = -ENOMEM;
-      if (r == 0)
-        r = hr_json_append (args, hr_json_new_string ("hardrun-hook"), NULL);
-      /* no path, no free text: the event and the sink's key */
-      if (r == 0)
-        r = hr_json_append (args, hr_json_new_string (kinds[k]), NULL);
-      if (r == 0)
-        r = hr_json_append (args, hr_json_new_string (key), NULL);
+      int r = hook ? 0 : -ENOMEM;
       if (r == 0)
         r = hr_json_set (hook, "path", hr_json_new_string (s->hook_path), NULL);
       if (r == 0)
@@ -246,6 +310,9 @@ static void
 audit_decision (const struct hr_cmdline *cmd, const struct hr_settings *s, const char *bundle,
                 const struct hr_json *annotations, const struct hr_report *rep, const char *error, bool unchecked)
 {
+  /* hardrun-monitor hears of refusals, held execs and dropped hooks */
+  hr_monitor_decision (&s->policy, cmd->id, cmd->command == HR_CMD_EXEC, annotations, rep,
+                       unchecked ? NULL : error);
   struct hr_audit_sink sink = { .file = s->policy.audit_file, .syslog = s->policy.audit_syslog };
   if (sink.file == NULL && !sink.syslog)
     return;
@@ -313,6 +380,8 @@ require_args (const struct hr_doc_file *f, const char *field, struct hr_error *e
   return 0;
 }
 
+static int merge_report (struct hr_report *to, struct hr_report *from, struct hr_error *err);
+
 int
 hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_report *ret_report,
                   struct hr_error *err)
@@ -359,7 +428,20 @@ hr_harden_bundle (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr
     .hook_key = s->hook_key,
     .cri = s->cri,
   };
-  r = hr_policy_apply (&ctx, f.doc, ret_report, err);
+  /* a config hardrun already handed to the monitor gets its errnos back
+   * first: the controls judge the errno profile */
+  struct hr_report undone = { 0 };
+  r = hr_monitor_unharden (f.doc, &undone, err);
+  if (r == 0)
+    r = hr_policy_apply (&ctx, f.doc, ret_report, err);
+  if (r == 0)
+    r = merge_report (ret_report, &undone, err);
+  hr_report_release (&undone);
+  if (r == 0 && !ret_report->refused)
+    {
+      /* blocked attack syscalls go to hardrun-monitor when it listens */
+      r = hr_monitor_harden (&s->policy, f.doc, ret_report, err);
+    }
   if (r == 0 && s->note[0])
     {
       /* what the profile selection ignored or raised goes with the findings */
@@ -544,6 +626,8 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
   r = hr_settings_select (s, cmd, NULL, hr_json_string (hr_json_get (record, "profile")), err);
   if (r == 0)
     {
+      /* a container handed to hardrun-monitor needs a listener for the exec */
+      hr_monitor_standin (&s->policy, record);
       fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
       r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);
     }

@@ -27,14 +27,28 @@ fold (uint64_t h)
 }
 
 void
-hr_hook_sink_key (const char *file, bool syslog, const char *changed, char ret[HR_HOOK_KEY_LEN + 1])
+hr_hook_sink_key (const struct hr_hook_sink *s, char ret[HR_HOOK_KEY_LEN + 1])
 {
-  char desc[PATH_MAX + HR_HOOK_CHANGED_MAX + 32];
-  int n = snprintf (desc, sizeof desc, "%s\n%d\n%s", file ? "file" : "none", syslog ? 1 : 0, file ? file : "");
+  char desc[2 * PATH_MAX + HR_HOOK_CHANGED_MAX + 48];
+  int n = snprintf (desc, sizeof desc, "%s\n%d\n%s", s->file ? "file" : "none", s->syslog ? 1 : 0,
+                    s->file ? s->file : "");
+  if (s->monitor && n > 0 && (size_t) n < sizeof desc)
+    n += snprintf (desc + n, sizeof desc - (size_t) n, "\nmonitor\n%s", s->monitor);
   uint32_t sink = fold (hr_fnv1a (desc));
   if (n >= 0 && (size_t) n < sizeof desc)
-    snprintf (desc + n, sizeof desc - (size_t) n, "\n%s", changed ? changed : "");
+    snprintf (desc + n, sizeof desc - (size_t) n, "\n%s", s->changed ? s->changed : "");
   snprintf (ret, HR_HOOK_KEY_LEN + 1, "%08" PRIx32 "%08" PRIx32, sink, fold (hr_fnv1a (desc)));
+}
+
+void
+hr_hook_sink_release (struct hr_hook_sink *s)
+{
+  if (s == NULL)
+    return;
+  free (s->file);
+  free (s->monitor);
+  free (s->changed);
+  memset (s, 0, sizeof *s);
 }
 
 static bool
@@ -77,6 +91,20 @@ hr_hook_changed_valid (const char *changed)
   return true;
 }
 
+/* An absolute path, or JSON null / absent (NULL) */
+static bool
+path_or_null (const struct hr_json *v, const char **ret)
+{
+  *ret = NULL;
+  if (v == NULL || v->type == HR_JSON_NULL)
+    return true;
+  const char *p = hr_json_string (v);
+  if (p == NULL || p[0] != '/' || strlen (p) >= PATH_MAX)
+    return false;
+  *ret = p;
+  return true;
+}
+
 static int
 sink_path (const char *state_dir, const char *key, char *buf, size_t size)
 {
@@ -85,13 +113,10 @@ sink_path (const char *state_dir, const char *key, char *buf, size_t size)
 }
 
 int
-hr_hook_sink_read (const char *state_dir, const char *key, char **ret_file, bool *ret_syslog,
-                   char **ret_changed)
+hr_hook_sink_read (const char *state_dir, const char *key, struct hr_hook_sink *ret)
 {
   char path[PATH_MAX];
-  *ret_file = NULL;
-  *ret_syslog = false;
-  *ret_changed = NULL;
+  memset (ret, 0, sizeof *ret);
   if (!key_valid (key) || sink_path (state_dir, key, path, sizeof path) < 0)
     return -EINVAL;
   cleanup_close int fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -108,48 +133,42 @@ hr_hook_sink_read (const char *state_dir, const char *key, char **ret_file, bool
   cleanup_json struct hr_json *doc = NULL;
   if (hr_read_fd_limited (fd, path, MAX_SINK, &buf, &len, &err) < 0 || hr_json_parse (buf, len, path, &doc, &err) < 0)
     return -EINVAL;
-  const struct hr_json *file = hr_json_get (doc, "file");
-  const char *f = hr_json_string (file);
-  if ((file && file->type != HR_JSON_NULL && (f == NULL || f[0] != '/')) || !hr_json_is_bool (hr_json_get (doc, "syslog")))
-    return -EINVAL;
+  const char *f, *m;
   const char *changed = hr_json_string (hr_json_get (doc, "changed"));
-  if (!hr_hook_changed_valid (changed))
+  if (!path_or_null (hr_json_get (doc, "file"), &f) || !path_or_null (hr_json_get (doc, "monitor"), &m)
+      || !hr_json_is_bool (hr_json_get (doc, "syslog")) || !hr_hook_changed_valid (changed))
     return -EINVAL;
   /* the file must be what the key says: a sink that was edited is not one */
-  bool syslog = hr_json_get (doc, "syslog")->type == HR_JSON_TRUE;
+  struct hr_hook_sink got = { .file = (char *) f, .syslog = hr_json_get (doc, "syslog")->type == HR_JSON_TRUE,
+                              .monitor = (char *) m, .changed = (char *) changed };
   char want[HR_HOOK_KEY_LEN + 1];
-  hr_hook_sink_key (f, syslog, changed, want);
+  hr_hook_sink_key (&got, want);
   if (strcmp (want, key) != 0)
     return -EINVAL;
-  cleanup_free char *file_copy = f ? strdup (f) : NULL;
-  char *changed_copy = strdup (changed);
-  if ((f && file_copy == NULL) || changed_copy == NULL)
+  ret->syslog = got.syslog;
+  if ((f && (ret->file = strdup (f)) == NULL) || (m && (ret->monitor = strdup (m)) == NULL)
+      || (ret->changed = strdup (changed)) == NULL)
     {
-      free (changed_copy);
+      hr_hook_sink_release (ret);
       return -ENOMEM;
     }
-  *ret_file = steal_pointer (&file_copy);
-  *ret_changed = changed_copy;
-  *ret_syslog = syslog;
   return 0;
 }
 
 int
-hr_hook_sink_write (const char *state_dir, const char *file, bool syslog, const char *changed,
-                    struct hr_error *err)
+hr_hook_sink_write (const char *state_dir, const struct hr_hook_sink *s, struct hr_error *err)
 {
   char key[HR_HOOK_KEY_LEN + 1], dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 32];
-  if (changed == NULL)
-    changed = "";
+  const char *changed = s->changed ? s->changed : "";
   if (!hr_hook_changed_valid (changed))
     return hr_error_set (err, EINVAL, "hook sink: \"%s\": not a list of controls", changed);
-  hr_hook_sink_key (file, syslog, changed, key);
-  char *have = NULL, *have_changed = NULL;
-  bool have_syslog;
-  if (hr_hook_sink_read (state_dir, key, &have, &have_syslog, &have_changed) == 0)
+  struct hr_hook_sink norm = *s;
+  norm.changed = (char *) changed;
+  hr_hook_sink_key (&norm, key);
+  struct hr_hook_sink have;
+  if (hr_hook_sink_read (state_dir, key, &have) == 0)
     {
-      free (have);
-      free (have_changed);
+      hr_hook_sink_release (&have);
       return 0;
     }
   if (snprintf (dir, sizeof dir, "%s/sinks", state_dir) >= (int) sizeof dir || sink_path (state_dir, key, path, sizeof path) < 0)
@@ -161,8 +180,9 @@ hr_hook_sink_write (const char *state_dir, const char *file, bool syslog, const 
   cleanup_json struct hr_json *doc = hr_json_new_object ();
   cleanup_free char *text = NULL;
   size_t len = 0;
-  if (doc == NULL || hr_json_set (doc, "file", file ? hr_json_new_string (file) : hr_json_new_null (), err) < 0
-      || hr_json_set (doc, "syslog", hr_json_new_bool (syslog), err) < 0
+  if (doc == NULL || hr_json_set (doc, "file", s->file ? hr_json_new_string (s->file) : hr_json_new_null (), err) < 0
+      || hr_json_set (doc, "syslog", hr_json_new_bool (s->syslog), err) < 0
+      || (s->monitor && hr_json_set (doc, "monitor", hr_json_new_string (s->monitor), err) < 0)
       || hr_json_set (doc, "changed", hr_json_new_string (changed), err) < 0
       || hr_json_serialize (doc, false, &text, &len, err) < 0)
     return hr_error_set (err, ENOMEM, "out of memory");

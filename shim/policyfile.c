@@ -762,12 +762,42 @@ read_profiles_dir (struct pctx *c, const char *dir, struct hr_json **docs, size_
   return r;
 }
 
+/* "monitor": {"socket": PATH, "enabled": BOOL, "attest": BOOL} */
+static int
+parse_monitor (struct pctx *c, const struct hr_json *doc, struct hr_policy *pol)
+{
+  static const char *const monitor_keys[] = { "socket", "enabled", "attest", "comment", NULL };
+  int r;
+  const struct hr_json *m = member_obj (c, doc, "monitor", "", monitor_keys, &r);
+  if (m == NULL)
+    return r;
+  const char *sock;
+  if ((r = get_string (c, m, "socket", "monitor", &sock)) < 0)
+    return r;
+  if (sock && (sock[0] != '/' || strlen (sock) >= 108))
+    return perr (c, hr_json_member (m, "socket"), "monitor.socket", "expected an absolute path of at most 107 bytes");
+  if (set_owned (&pol->monitor_socket, sock) < 0)
+    return hr_error_set (c->err, ENOMEM, "out of memory");
+  static const char *const flags[] = { "enabled", "attest" };
+  bool *off[] = { &pol->monitor_off, &pol->attest_off };
+  for (size_t i = 0; i < 2; i++)
+    {
+      const struct hr_json *v = hr_json_member (m, flags[i]);
+      char f[32];
+      field_join (f, sizeof f, "monitor", flags[i]);
+      if (v && !hr_json_is_bool (v))
+        return perr (c, v, f, "expected a boolean");
+      *off[i] = v && v->type == HR_JSON_FALSE;
+    }
+  return 0;
+}
+
 static int
 parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, struct hr_error *err)
 {
   struct pctx c = { .name = name, .err = err };
   static const char *const top_keys[] = { "runtime", "defaultProfile", "profiles", "profilesDir", "rules", "audit",
-                                          "floor", "cri", "comment", NULL };
+                                          "floor", "cri", "comment", "monitor", NULL };
   int r;
   if (!hr_json_is_object (doc))
     return hr_error_set (err, EINVAL, "%s: expected a JSON object", name);
@@ -955,7 +985,11 @@ parse_doc (const struct hr_json *doc, const char *name, struct hr_policy *pol, s
       pol->audit_syslog = sv && sv->type == HR_JSON_TRUE;
     }
   if (set_owned (&pol->audit_file, afile) < 0)
-    r = hr_error_set (err, ENOMEM, "out of memory");
+    {
+      r = hr_error_set (err, ENOMEM, "out of memory");
+      goto out;
+    }
+  r = parse_monitor (&c, doc, pol);
 out:
   for (size_t i = 0; i < n_dir; i++)
     hr_json_free (dir_docs[i]);
@@ -1043,6 +1077,7 @@ hr_policy_release (struct hr_policy *p)
     }
   free (p->rules);
   free (p->audit_file);
+  free (p->monitor_socket);
   free (p->floor);
   hr_strlist_release (&p->cri_roots);
   memset (p, 0, sizeof *p);

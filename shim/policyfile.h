@@ -57,6 +57,12 @@ struct hr_policy
   size_t n_rules;
   char *audit_file;             /* owned; NULL: no file sink */
   bool audit_syslog;
+  /* hardrun-monitor (docs/monitor.md): its socket, whether blocked attack
+   * syscalls are handed to it when it listens, and whether the lifecycle
+   * hook attests a started container */
+  char *monitor_socket;         /* owned; NULL: HR_MONITOR_SOCKET */
+  bool monitor_off;
+  bool attest_off;
   char *floor;                  /* owned; NULL: none */
   struct hr_strlist cri_roots;  /* runtime roots (globs) of containerd's k8s.io namespace */
 };

@@ -17,6 +17,7 @@
 #include "pathname.h"
 #include "cleanup.h"
 #include "host.h"
+#include "hookargs.h"
 #include "hooksink.h"
 
 #include <fnmatch.h>
@@ -143,9 +144,9 @@ base_name (const char *p)
   return s ? s + 1 : p;
 }
 
-/* The entry hardrun adds itself (harden.c): its path, its args, no env;
- * its key names the same audit sink (the list of changes in it may be an
- * earlier harden's, hooksink.h). */
+/* The entry hardrun adds itself (harden.c): its path, no env, and an argv
+ * hardrun-hook accepts (hookargs.h) with a key that names this policy's
+ * sink (the list of changes in it may be an earlier harden's, hooksink.h). */
 static bool
 own_entry (const struct hr_policy_ctx *ctx, const char *path, const struct hr_json *hook)
 {
@@ -153,11 +154,16 @@ own_entry (const struct hr_policy_ctx *ctx, const char *path, const struct hr_js
       || hr_json_get (hook, "env") != NULL)
     return false;
   const struct hr_json *args = hr_json_get (hook, "args");
-  const char *event = hr_json_string (hr_json_at (args, 1));
-  return hr_json_len (args) == 3 && hr_json_is_string (hr_json_at (args, 0))
-         && strcmp (hr_json_string (hr_json_at (args, 0)), "hardrun-hook") == 0 && event
-         && (strcmp (event, "poststart") == 0 || strcmp (event, "poststop") == 0)
-         && hr_hook_key_same_sink (hr_json_string (hr_json_at (args, 2)), ctx->hook_key);
+  const char *argv[HR_HOOK_MAX_ARGS];
+  size_t n = hr_json_len (args);
+  if (n < 1 || n > HR_HOOK_MAX_ARGS)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if ((argv[i] = hr_json_string (hr_json_at (args, i))) == NULL)
+      return false;
+  struct hr_hook_args a;
+  return strcmp (argv[0], "hardrun-hook") == 0 && hr_hook_args_parse ((int) n, argv, &a)
+         && hr_hook_key_same_sink (a.key, ctx->hook_key);
 }
 
 /* The hook's command line for a message: "path arg1 arg2", cut. */

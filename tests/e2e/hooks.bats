@@ -64,7 +64,8 @@ hook_program() {
 	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
 	[ ! -e "$VICTIM" ]
 	# hardrun's own entries took their place and wrote to the policy's trail
-	jq -e '[.hooks.poststart[], .hooks.poststop[] | .args | length == 3 and (.[1] | test("^post(start|stop)$"))] | all' \
+	jq -e '[.hooks.poststart[], .hooks.poststop[] | .args | (length == 3 or (length == 5 and .[3] == "--attest"))
+		and (.[1] | test("^post(start|stop)$")) and (.[2] | test("^[0-9a-f]{16}$"))] | all' \
 		"$B/config.json"
 	[ "$(jq -s '[.[] | select(.event == "poststart" or .event == "poststop")] | length' "$AUDIT")" -eq 2 ]
 	jq -s -e 'any(.[]; .event == "decision" and any(.findings[]; .control == "hooks"
@@ -87,6 +88,39 @@ hook_program() {
 	# the hooks ran (the spec kept them) but took no path from their argv
 	jq -e '.hooks.poststart | length == 3' "$B/config.json"
 	[ ! -e "$VICTIM" ]
+}
+
+@test "hardrun-hook with hardrun's key and anything more on its argv (hooks off) does nothing" {
+	local hook key
+	hook=$(readlink -f "$(hook_program)")
+	# hardrun's own entry gives the key of this policy's sink
+	B="$BATS_TEST_TMPDIR/first"
+	make_bundle "$B" 'true'
+	run_bundle keyed
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	key=$(jq -r '.hooks.poststop[-1].args[2]' "$B/config.json")
+	[[ "$key" =~ ^[0-9a-f]{16}$ ]]
+	: >"$AUDIT"
+	# the same sink (audit file, monitor), the hooks control off
+	jq -n --arg a "$AUDIT" '{audit: {file: $a}, profiles: {lax: {extends: "restricted", modes: {hooks: "off"}}},
+		defaultProfile: "lax"}' >"$POLICY"
+	B="$BATS_TEST_TMPDIR/bundle"
+	make_bundle "$B" 'true'
+	set_cfg "$B" --arg h "$hook" --arg v "$VICTIM" --arg k "$key" '.hooks = {
+		poststart: [{path: $h, args: ["hardrun-hook", "poststart", $k, "--audit-file", $v]},
+			{path: $h, args: ["hardrun-hook", "poststart", $k, "--monitor", $v]},
+			{path: $h, args: ["hardrun-hook", "poststart", $k, "--attest", $v]},
+			{path: $h, args: ["hardrun-hook", "poststart", $k, "--attest", "uid=0 gid=0"]},
+			{path: $h, args: ["hardrun-hook", "poststart", $k, "--attest",
+				"uid=1,gid=1,caps=0:0:0:0:0,nnp=0,seccomp=0,ro=0", "--attest",
+				"uid=1,gid=1,caps=0:0:0:0:0,nnp=0,seccomp=0,ro=0"]},
+			{path: $h, args: ["hardrun-hook", "poststart", $k]}]}'
+	run_bundle forged-args
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$LOG"; return 1; }
+	jq -e '.hooks.poststart | length == 6' "$B/config.json"
+	[ ! -e "$VICTIM" ]
+	# only the entry of exactly "poststart KEY" wrote its record
+	[ "$(jq -s '[.[] | select(.event == "poststart" and .id == "forged-args")] | length' "$AUDIT")" -eq 1 ]
 }
 
 @test "a shell hook and an allowlisted daemon with arguments of the spec's choosing are removed" {

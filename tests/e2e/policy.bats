@@ -355,15 +355,18 @@ refused_by_policy() {
 		and .[1].bundle == $b' "$AUDIT"
 	jq -s -e --arg b "$b" 'map(select(.event != "exit")) | .[2].event == "poststop" and .[2].id == "audited"
 		and .[2].bundle == $b' "$AUDIT"
-	# the hook is hardrun's own: no path on its command line, only the event
-	# and the key of the sink hardrun wrote, which names the policy's file
-	# and the controls that changed the container (for the watcher's hint)
+	# the hook is hardrun's own: no path on its command line, only the event,
+	# the key of the sink hardrun wrote (the policy's file, the monitor's
+	# socket and the controls that changed the container, for the watcher's
+	# hint) and, on poststart, the attestation token of numbers and flags
 	local key
 	key=$(jq -r '.hooks.poststart[-1].args[2]' "$b/config.json")
 	[[ "$key" =~ ^[0-9a-f]{16}$ ]]
-	jq -e --arg k "$key" '.hooks.poststart[-1].args == ["hardrun-hook", "poststart", $k]
+	jq -e --arg k "$key" '.hooks.poststart[-1].args[0:4] == ["hardrun-hook", "poststart", $k, "--attest"]
+		and (.hooks.poststart[-1].args | length == 5)
+		and (.hooks.poststart[-1].args[4] | test("^uid=[0-9-]+,gid=[0-9-]+,caps=[0-9a-f:]+,nnp=[01],seccomp=[01],ro=[01]$"))
 		and .hooks.poststop[-1].args == ["hardrun-hook", "poststop", $k]' "$b/config.json"
-	jq -e --arg a "$AUDIT" '. == {file: $a, syslog: false, changed:
+	jq -e --arg a "$AUDIT" '. == {file: $a, syslog: false, monitor: "/run/hardrun/monitor.sock", changed:
 		"user,caps,no_new_privileges,rootfs,paths,mounts,devices,namespaces,sysctls,hooks,annotations,pids,seccomp"}' \
 		"/run/hardrun/sinks/$key.json"
 	# the bundle's own prestart hook was removed and never ran
@@ -394,7 +397,7 @@ refused_by_policy() {
 }
 
 @test "audit records: none when the policy turns the sink off, and no hook is injected" {
-	jq -n '{audit: {file: null}}' >"$POLICY"
+	jq -n '{audit: {file: null}, monitor: {attest: false}}' >"$POLICY"
 	local b="$BATS_TEST_TMPDIR/bundle"
 	make_bundle "$b" 'true'
 	EXTRA_IDS=silent

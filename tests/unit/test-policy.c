@@ -961,6 +961,20 @@ static const struct policy_case cases[] = {
              "'poststart','01234567fedcba98']}],'poststop':[]}}",
       .findings = { CHANGED ("hooks", "hooks.poststop[0]: hook \"" HARDRUN_LIBEXECDIR "/hardrun-hook poststop "
                                       "76543210abcdef01\": hardrun's own hook is never taken from the spec") } } },
+  { "hooks: hardrun's own entry with an attestation token stays; with a path or text for one it goes", NULL,
+    ONLY ("hooks", "enforce"),
+    "{'hooks':{'poststart':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook','poststart',"
+    "'0123456789abcdef','--attest','uid=65534,gid=65534,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1']},"
+    "{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook','poststart','0123456789abcdef',"
+    "'--attest','/etc/cron.d/x']},"
+    "{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook','poststart','0123456789abcdef',"
+    "'--monitor','/tmp/m.sock']}]}}",
+    { .out = "{'hooks':{'poststart':[{'path':'" HARDRUN_LIBEXECDIR "/hardrun-hook','args':['hardrun-hook',"
+             "'poststart','0123456789abcdef','--attest','uid=65534,gid=65534,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1']}]}}",
+      .findings = { CHANGED ("hooks", "hooks.poststart[2]: hook \"" HARDRUN_LIBEXECDIR "/hardrun-hook poststart "
+                                      "0123456789abcdef --monitor /tmp/m.sock\": hardrun's own hook"),
+                    CHANGED ("hooks", "hooks.poststart[1]: hook \"" HARDRUN_LIBEXECDIR "/hardrun-hook poststart "
+                                      "0123456789abcdef --attest /etc/cron.d/x\": hardrun's own hook") } } },
   { "hooks: an allowlisted name that leads elsewhere", NULL, ONLY ("hooks", "enforce"),
     "{'hooks':{'prestart':[{'path':'/usr/bin/dockerd'}]}}",
     { .out = "{'hooks':{'prestart':[]}}", .findings = { CHANGED ("hooks", "hooks.prestart[0]") } },

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "policyfile.h"
 #include "hooksink.h"
+#include "hookargs.h"
 #include "policylint.h"
 #include "invocation.h"
 #include "record.h"
@@ -1232,53 +1233,115 @@ test_hooks_and_images (void)
 static void
 test_hook_sink (void)
 {
-  char dir[PATH_MAX + 32], key[HR_HOOK_KEY_LEN + 1], other[HR_HOOK_KEY_LEN + 1], path[PATH_MAX + 64];
-  char changed_key[HR_HOOK_KEY_LEN + 1];
+  char dir[PATH_MAX + 32], key[HR_HOOK_KEY_LEN + 1], other[HR_HOOK_KEY_LEN + 1], mkey[HR_HOOK_KEY_LEN + 1],
+    mkey2[HR_HOOK_KEY_LEN + 1], path[PATH_MAX + 64];
   struct hr_error err = { 0 };
-  char *file = NULL, *changed = NULL;
-  bool syslog = true;
+  struct hr_hook_sink got;
+  const struct hr_hook_sink a = { .file = "/var/log/a.log" };
+  const struct hr_hook_sink b = { .file = "/var/log/a.log", .syslog = true };
+  const struct hr_hook_sink m = { .file = "/var/log/a.log", .monitor = "/run/hardrun/monitor.sock" };
+  const struct hr_hook_sink m2 = { .file = "/var/log/a.log", .monitor = "/run/other.sock" };
   snprintf (dir, sizeof dir, "%s/state", tmpdir);
-  hr_hook_sink_key ("/var/log/a.log", false, NULL, key);
-  hr_hook_sink_key ("/var/log/a.log", true, NULL, other);
-  hr_hook_sink_key ("/var/log/a.log", false, "user,rootfs", changed_key);
+  hr_hook_sink_key (&a, key);
+  hr_hook_sink_key (&b, other);
+  hr_hook_sink_key (&m, mkey);
+  hr_hook_sink_key (&m2, mkey2);
   ok (strlen (key) == 16 && strcmp (key, other) != 0, "sink keys: 16 hex digits, one per sink");
-  ok (strcmp (key, changed_key) != 0 && hr_hook_key_same_sink (changed_key, key) && !hr_hook_key_same_sink (other, key)
-      && !hr_hook_key_same_sink ("../../etc/passwd", key), "sink keys: one per list of changes, of the same sink");
+  ok (strcmp (mkey, key) != 0 && strcmp (mkey, mkey2) != 0, "sink keys: the monitor's socket is part of the key");
+  ok (hr_hook_sink_write (dir, &a, &err) == 0, "sink: written");
+  ok (hr_hook_sink_write (dir, &a, &err) == 0, "sink: written again, unchanged");
+  ok (hr_hook_sink_read (dir, key, &got) == 0 && got.file && strcmp (got.file, "/var/log/a.log") == 0 && !got.syslog
+      && got.monitor == NULL, "sink: read back by its key");
+  hr_hook_sink_release (&got);
+  ok (hr_hook_sink_write (dir, &m, &err) == 0 && hr_hook_sink_read (dir, mkey, &got) == 0 && got.monitor
+      && strcmp (got.monitor, "/run/hardrun/monitor.sock") == 0, "sink: with the monitor's socket");
+  hr_hook_sink_release (&got);
+  /* the controls that changed the container: part of the key's second half */
+  const struct hr_hook_sink c = { .file = "/var/log/a.log", .changed = "user,rootfs" };
+  const struct hr_hook_sink bad = { .file = "/var/log/a.log", .changed = "user,/etc/passwd" };
+  char ckey[HR_HOOK_KEY_LEN + 1];
+  hr_hook_sink_key (&c, ckey);
+  ok (strcmp (ckey, key) != 0 && hr_hook_key_same_sink (ckey, key) && !hr_hook_key_same_sink (other, key)
+      && !hr_hook_key_same_sink (mkey, key) && !hr_hook_key_same_sink ("../../etc/passwd", key),
+      "sink keys: one per list of changes, of the same sink");
   ok (hr_hook_changed_valid ("") && hr_hook_changed_valid ("user,rootfs,no_new_privileges")
       && !hr_hook_changed_valid ("user,user") && !hr_hook_changed_valid ("user,") && !hr_hook_changed_valid (",user")
       && !hr_hook_changed_valid ("user,/etc/cron.d/x") && !hr_hook_changed_valid ("user rootfs")
       && !hr_hook_changed_valid (NULL), "sink: the list of changes holds control names only, each once");
-  ok (hr_hook_sink_write (dir, "/var/log/a.log", false, NULL, &err) == 0, "sink: written");
-  ok (hr_hook_sink_write (dir, "/var/log/a.log", false, "", &err) == 0, "sink: written again, unchanged");
-  ok (hr_hook_sink_read (dir, key, &file, &syslog, &changed) == 0 && file && strcmp (file, "/var/log/a.log") == 0
-      && !syslog && changed && strcmp (changed, "") == 0, "sink: read back by its key");
-  free (file);
-  free (changed);
-  file = changed = NULL;
-  ok (hr_hook_sink_write (dir, "/var/log/a.log", false, "user,rootfs", &err) == 0
-      && hr_hook_sink_read (dir, changed_key, &file, &syslog, &changed) == 0 && strcmp (changed, "user,rootfs") == 0,
-      "sink: the controls that changed the container, read back by its key");
-  free (file);
-  free (changed);
-  file = changed = NULL;
-  ok (hr_hook_sink_write (dir, "/var/log/a.log", false, "user,/etc/passwd", &err) == -EINVAL,
-      "sink: a list of changes that is not one is not written");
-  ok (hr_hook_sink_read (dir, other, &file, &syslog, &changed) == -ENOENT, "sink: a key hardrun wrote no sink for");
-  ok (hr_hook_sink_read (dir, "../../etc/passwd", &file, &syslog, &changed) == -EINVAL
-      && hr_hook_sink_read (dir, "0123456789ABCDEF", &file, &syslog, &changed) == -EINVAL, "sink: a key that is no key");
+  ok (hr_hook_sink_write (dir, &c, &err) == 0 && hr_hook_sink_read (dir, ckey, &got) == 0 && got.changed
+      && strcmp (got.changed, "user,rootfs") == 0, "sink: the controls that changed the container, read back by its key");
+  hr_hook_sink_release (&got);
+  ok (hr_hook_sink_write (dir, &bad, &err) == -EINVAL, "sink: a list of changes that is not one is not written");
+  ok (hr_hook_sink_read (dir, other, &got) == -ENOENT, "sink: a key hardrun wrote no sink for");
+  ok (hr_hook_sink_read (dir, "../../etc/passwd", &got) == -EINVAL
+      && hr_hook_sink_read (dir, "0123456789ABCDEF", &got) == -EINVAL, "sink: a key that is no key");
   snprintf (path, sizeof path, "%s/sinks/%s.json", dir, key);
   chmod (path, 0666);
-  ok (hr_hook_sink_read (dir, key, &file, &syslog, &changed) == -EPERM, "sink: writable by others: not hardrun's");
+  ok (hr_hook_sink_read (dir, key, &got) == -EPERM, "sink: writable by others: not hardrun's");
   chmod (path, 0600);
   write_file (path, "{\"file\": \"/etc/cron.d/x\", \"syslog\": false, \"changed\": \"\"}");
   chmod (path, 0600);
-  ok (hr_hook_sink_read (dir, key, &file, &syslog, &changed) == -EINVAL && file == NULL && changed == NULL,
-      "sink: content that is not its key's");
-  snprintf (path, sizeof path, "%s/sinks/%s.json", dir, changed_key);
+  ok (hr_hook_sink_read (dir, key, &got) == -EINVAL && got.file == NULL, "sink: content that is not its key's");
+  /* a monitor socket slipped into a sink: the key no longer matches */
+  write_file (path, "{\"file\": \"/var/log/a.log\", \"syslog\": false, \"monitor\": \"/tmp/evil.sock\"}");
+  chmod (path, 0600);
+  ok (hr_hook_sink_read (dir, key, &got) == -EINVAL && got.monitor == NULL, "sink: a monitor the key does not cover");
+  snprintf (path, sizeof path, "%s/sinks/%s.json", dir, ckey);
   write_file (path, "{\"file\": \"/var/log/a.log\", \"syslog\": false, \"changed\": \"user\"}");
   chmod (path, 0600);
-  ok (hr_hook_sink_read (dir, changed_key, &file, &syslog, &changed) == -EINVAL && file == NULL,
-      "sink: a list of changes that is not its key's");
+  ok (hr_hook_sink_read (dir, ckey, &got) == -EINVAL && got.file == NULL, "sink: a list of changes that is not its key's");
+  snprintf (path, sizeof path, "%s/sinks/%s.json", dir, mkey);
+  write_file (path, "{\"file\": \"/var/log/a.log\", \"syslog\": false, \"monitor\": \"relative.sock\"}");
+  chmod (path, 0600);
+  ok (hr_hook_sink_read (dir, mkey, &got) == -EINVAL, "sink: a monitor socket that is not absolute");
+}
+
+/* hardrun-hook's argv (hookargs.h): event, key, and a strict --attest. */
+static void
+test_hook_args (void)
+{
+#define K "0123456789abcdef"
+#define T "uid=65534,gid=65534,caps=0:0:0:0:0,nnp=1,seccomp=1,ro=1"
+  static const struct
+  {
+    const char *argv[8];
+    bool good;
+    const char *what;
+  } cases[] = {
+    { { "hardrun-hook", "poststart", K }, true, "event and key" },
+    { { "hardrun-hook", "poststop", K }, true, "poststop" },
+    { { "hardrun-hook", "poststart", K, "--attest", T }, true, "an attestation token" },
+    { { "hardrun-hook", "poststop", K, "--attest", T }, false, "--attest on poststop" },
+    { { "hardrun-hook", "poststart", K, "--attest", T, "--attest", T }, false, "--attest twice" },
+    { { "hardrun-hook", "poststart", K, "--attest" }, false, "--attest without its value" },
+    { { "hardrun-hook", "poststart", K, "--attest", "/etc/passwd" }, false, "--attest with a path" },
+    { { "hardrun-hook", "poststart", K, "--attest", "uid=0 gid=0 caps=0,0,0,0,0 nnp=0 seccomp=0 ro=0" }, false,
+      "--attest with spaced text" },
+    { { "hardrun-hook", "poststart", K, "--audit-file", "/tmp/x" }, false, "--audit-file" },
+    { { "hardrun-hook", "poststart", K, "--monitor", "/tmp/x.sock" }, false, "--monitor" },
+    { { "hardrun-hook", "poststart", K, "--syslog" }, false, "--syslog" },
+    { { "hardrun-hook", "poststart", K, "extra" }, false, "a stray word" },
+    { { "hardrun-hook", "--attest", T, "poststart", K }, false, "options before the event" },
+    { { "hardrun-hook", "poststart" }, false, "no key" },
+    { { "hardrun-hook", "poststart", "0123456789ABCDEF" }, false, "an upper-case key" },
+    { { "hardrun-hook", "poststart", "/var/log/x" }, false, "a path for a key" },
+    { { "hardrun-hook", "prestart", K }, false, "another event" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      int argc = 0;
+      while (argc < 8 && cases[i].argv[argc])
+        argc++;
+      struct hr_hook_args a;
+      bool good = hr_hook_args_parse (argc, cases[i].argv, &a);
+      ok (good == cases[i].good, "hook argv: %s %s", cases[i].what, cases[i].good ? "accepted" : "refused");
+    }
+  struct hr_hook_args a;
+  const char *argv[] = { "hardrun-hook", "poststart", K, "--attest", T };
+  ok (hr_hook_args_parse (5, argv, &a) && strcmp (a.event, "poststart") == 0 && strcmp (a.key, K) == 0
+      && a.attest && strcmp (a.attest, T) == 0, "hook argv: the parts");
+#undef K
+#undef T
 }
 
 /* Whether a call comes from containerd's CRI: the runtime root, then the
@@ -1418,6 +1481,7 @@ main (void)
   test_trust_and_floor ();
   test_hooks_and_images ();
   test_hook_sink ();
+  test_hook_args ();
   test_invocation_cri ();
   test_lint ();
 
