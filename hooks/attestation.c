@@ -83,6 +83,22 @@ runtime_init (int dirfd)
   return strncmp (comm, "runc:[", 6) == 0 || strncmp (comm, "crun", 4) == 0;
 }
 
+/* A zombie (State: Z, or X while it is reaped) has ended: its mounts are
+ * gone and what its status says no longer runs anything. A workload that
+ * fails at once (crun runs poststart after start) must not be taken for a
+ * tampered one. */
+static bool
+exited (const char *status)
+{
+  const char *s = strstr (status, "\nState:");
+  if (s == NULL)
+    return false;
+  s += 7;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  return *s == 'Z' || *s == 'X';
+}
+
 enum hr_hook_attest_result
 hr_hook_attest (const char *expect, pid_t pid, char *why, size_t size)
 {
@@ -105,7 +121,7 @@ hr_hook_attest (const char *expect, pid_t pid, char *why, size_t size)
    * at again, for at most 2 s; a compliant process passes at once. */
   for (int i = 0;; i++)
     {
-      if (!read_at (dirfd, "status", status, sizeof status))
+      if (!read_at (dirfd, "status", status, sizeof status) || exited (status))
         return HR_HOOK_ATTEST_GONE;
       bool have_mounts = read_at (dirfd, "mountinfo", mountinfo, sizeof mountinfo);
       /* the pid is still the process the pidfd names (not recycled) */
