@@ -57,7 +57,7 @@ setup() {
 	DEB=$PKG/first/hardrun_${version}_${arch}.deb
 }
 
-@test "package: hardrun_<version>_<arch>.deb holds the binaries, hook, profiles, man pages and example policy, and no live policy" {
+@test "package: hardrun_<version>_<arch>.deb holds the binaries, hook, monitor and its unit, profiles, man pages and example policy, and no live policy" {
 	[ -f "$DEB" ]
 	[ -f "$PKG/second/hardrun_${version}_${arch}.deb" ]
 	dpkg-deb -c "$DEB" | awk '{ print $6 ($7 == "->" ? " -> " $8 : "") }' | sed 's|^\./|/|' >"$BATS_TEST_TMPDIR/files"
@@ -66,6 +66,8 @@ setup() {
 		/usr/share/hardrun/seccomp/default.json /usr/share/hardrun/apparmor/hardrun-default \
 		/usr/share/man/man8/hardrun.8.gz /usr/share/man/man5/hardrun-policy.5.gz \
 		/usr/share/man/man8/hardrun-install.8.gz \
+		/usr/sbin/hardrun-monitor /usr/share/man/man8/hardrun-monitor.8.gz \
+		/lib/systemd/system/hardrun-monitor.service \
 		/usr/share/doc/hardrun/examples/policy.json /etc/logrotate.d/hardrun; do
 		grep -qxF "$f" "$BATS_TEST_TMPDIR/files" || { echo "missing: $f"; cat "$BATS_TEST_TMPDIR/files"; return 1; }
 	done
