@@ -61,71 +61,9 @@ EOF
 	chmod 0755 "$CTRD_DIR/bin/hardrun-policy"
 	cri_write_policy
 
-	cat >"$CTRD_DIR/cni/net.d/10-$CRI_NETWORK.conflist" <<EOF
-{
-  "cniVersion": "0.4.0",
-  "name": "$CRI_NETWORK",
-  "plugins": [
-    {
-      "type": "bridge",
-      "bridge": "$CRI_BRIDGE",
-      "isGateway": false,
-      "ipMasq": false,
-      "hairpinMode": false,
-      "ipam": {
-        "type": "host-local",
-        "ranges": [[{ "subnet": "$CRI_SUBNET" }]],
-        "dataDir": "$CTRD_DIR/cni/ipam"
-      }
-    }
-  ]
-}
-EOF
-
-	local cri='plugins."io.containerd.grpc.v1.cri"' rt extra name bin
-	extra="[$cri]
-  sandbox_image = \"$CTRD_PAUSE_REF\"
-  restrict_oom_score_adj = true
-  stream_server_address = \"127.0.0.1\"
-  stream_server_port = \"0\"
-  netns_mounts_under_state_dir = true
-  enable_selinux = false
-  disable_apparmor = true
-  [$cri.containerd]
-    snapshotter = \"overlayfs\"
-    default_runtime_name = \"hardrun\"
-  [$cri.cni]
-    bin_dir = \"/usr/lib/cni\"
-    conf_dir = \"$CTRD_DIR/cni/net.d\"
-    max_conf_num = 1
-"
-	for name in hardrun hardrun-baseline hardrun-audit hardrun-policy; do
-		case $name in
-		hardrun) bin=$HARDRUN ;;
-		*) bin=$CTRD_DIR/bin/$name ;;
-		esac
-		rt="$cri.containerd.runtimes.$name"
-		extra+="
-  [$rt]
-    runtime_type = \"io.containerd.runc.v2\"
-    [$rt.options]
-      BinaryName = \"$bin\"
-      Root = \"$CTRD_RUNC_ROOT\"
-      SystemdCgroup = false
-"
-	done
-	ctrd_write_config "$extra"
-	ctrd_start || return 0
-	ctrd_import "$(ctrd_image pause)" k8s.io
-	ctrd_import "$(ctrd_image busybox)" k8s.io
-	if ! cri ready --wait 30; then
-		grep -i -E 'level=(error|warning)' "$CTRD_LOG" | tail -n 20 | sed 's/^/#   /' >&2
-		ctrd_skip_file "the CRI plugin did not become ready"
-		return 0
-	fi
-	# The CRI plugin learns about imported images from events.
-	ctrd_retry 10 image_known "$CTRD_PAUSE_REF"
-	ctrd_retry 10 image_known "$CTRD_BUSYBOX_REF"
+	cri_start "$CRI_NETWORK" "$CRI_BRIDGE" "$CRI_SUBNET" hardrun hardrun="$HARDRUN" \
+		hardrun-baseline="$CTRD_DIR/bin/hardrun-baseline" hardrun-audit="$CTRD_DIR/bin/hardrun-audit" \
+		hardrun-policy="$CTRD_DIR/bin/hardrun-policy" || return 0
 }
 
 # The policy of handler hardrun-policy: rules for namespace hre2e by pod
@@ -171,12 +109,6 @@ teardown() {
 	cri cleanup >&2 || true
 }
 
-# cri ARGS...: the CRI client talking to this file's containerd.
-cri() {
-	/usr/bin/python3 "$BATS_TEST_DIRNAME/cri_client.py" \
-		--address "$CTRD_SOCK" --descriptor-cache "$CTRD_DIR/api.pb" "$@"
-}
-
 # pod_request NAME HANDLER [NETWORK_MODE]: a RunPodSandboxRequest as JSON.
 # NETWORK_MODE is POD (own network namespace, the default) or NODE.
 pod_request() {
@@ -212,10 +144,6 @@ pod_and_app() {
 # run_pod NAME HANDLER [NETWORK_MODE]: RunPodSandbox alone.
 run_pod() {
 	cri up "$(jq -cn --argjson p "$(pod_request "$@")" '{pod: $p}')"
-}
-
-image_known() {
-	cri ImageStatus "{\"image\": {\"image\": \"$1\"}}" | jq -e '.image.id != ""' >/dev/null
 }
 
 container_state() {

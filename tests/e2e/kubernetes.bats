@@ -62,59 +62,8 @@ fi
 exec "$HARDRUN" --hardrun-policy "$KUBE_TMP/policy.json" "\$@"
 EOF
 	chmod 0755 "$CTRD_DIR/bin/hardrun-kube"
-	cat >"$CTRD_DIR/cni/net.d/10-$CTRD_NS.conflist" <<EOF
-{
-  "cniVersion": "0.4.0",
-  "name": "$CTRD_NS",
-  "plugins": [
-    {
-      "type": "bridge",
-      "bridge": "$KUBE_BRIDGE",
-      "isGateway": false,
-      "ipMasq": false,
-      "hairpinMode": false,
-      "ipam": {
-        "type": "host-local",
-        "ranges": [[{ "subnet": "$CORPUS_SUBNET" }]],
-        "dataDir": "$CTRD_DIR/cni/ipam"
-      }
-    }
-  ]
-}
-EOF
-	local cri='plugins."io.containerd.grpc.v1.cri"'
-	local rt="$cri.containerd.runtimes.hardrun-kube"
-	ctrd_write_config "[$cri]
-  sandbox_image = \"$CTRD_PAUSE_REF\"
-  restrict_oom_score_adj = true
-  stream_server_address = \"127.0.0.1\"
-  stream_server_port = \"0\"
-  netns_mounts_under_state_dir = true
-  enable_selinux = false
-  disable_apparmor = true
-  [$cri.containerd]
-    snapshotter = \"overlayfs\"
-    default_runtime_name = \"hardrun-kube\"
-  [$cri.cni]
-    bin_dir = \"/usr/lib/cni\"
-    conf_dir = \"$CTRD_DIR/cni/net.d\"
-    max_conf_num = 1
-  [$rt]
-    runtime_type = \"io.containerd.runc.v2\"
-    [$rt.options]
-      BinaryName = \"$CTRD_DIR/bin/hardrun-kube\"
-      Root = \"$CTRD_RUNC_ROOT\"
-      SystemdCgroup = false
-"
-	ctrd_start || return 0
-	ctrd_import "$(ctrd_image pause)" k8s.io
-	ctrd_import "$(ctrd_image busybox)" k8s.io
-	if ! cri ready --wait 30; then
-		ctrd_skip_file "the CRI plugin did not become ready"
+	cri_start "$CTRD_NS" "$KUBE_BRIDGE" "$CORPUS_SUBNET" hardrun-kube hardrun-kube="$CTRD_DIR/bin/hardrun-kube" ||
 		return 0
-	fi
-	ctrd_retry 10 image_known "$CTRD_PAUSE_REF"
-	ctrd_retry 10 image_known "$CTRD_BUSYBOX_REF"
 	capture_runtime_default
 }
 
@@ -161,14 +110,7 @@ teardown() {
 	fi
 }
 
-cri() {
-	/usr/bin/python3 "$BATS_TEST_DIRNAME/cri_client.py" \
-		--address "$CTRD_SOCK" --descriptor-cache "$CTRD_DIR/api.pb" "$@"
-}
 
-image_known() {
-	cri ImageStatus "{\"image\": {\"image\": \"$1\"}}" | jq -e '.image.id != ""' >/dev/null
-}
 
 # manifest NAME: the corpus file with this test's socket directory.
 manifest() {

@@ -39,67 +39,8 @@ EOF
 		>/dev/null 2>"$BATS_FILE_TMPDIR/monitor.err" 3>&- &
 	echo $! >"$BATS_FILE_TMPDIR/monitor.pid"
 
-	cat >"$CTRD_DIR/cni/net.d/10-$CRI_NETWORK.conflist" <<EOF
-{
-  "cniVersion": "0.4.0",
-  "name": "$CRI_NETWORK",
-  "plugins": [
-    {
-      "type": "bridge",
-      "bridge": "$CRI_BRIDGE",
-      "isGateway": false,
-      "ipMasq": false,
-      "hairpinMode": false,
-      "ipam": {
-        "type": "host-local",
-        "ranges": [[{ "subnet": "$CRI_SUBNET" }]],
-        "dataDir": "$CTRD_DIR/cni/ipam"
-      }
-    }
-  ]
-}
-EOF
-
-	local cri='plugins."io.containerd.grpc.v1.cri"' rt extra name bin
-	extra="[$cri]
-  sandbox_image = \"$CTRD_PAUSE_REF\"
-  restrict_oom_score_adj = true
-  stream_server_address = \"127.0.0.1\"
-  stream_server_port = \"0\"
-  netns_mounts_under_state_dir = true
-  enable_selinux = false
-  disable_apparmor = true
-  [$cri.containerd]
-    snapshotter = \"overlayfs\"
-    default_runtime_name = \"hardrun-monitored\"
-  [$cri.cni]
-    bin_dir = \"/usr/lib/cni\"
-    conf_dir = \"$CTRD_DIR/cni/net.d\"
-    max_conf_num = 1
-"
-	name=hardrun-monitored
-	bin=$CTRD_DIR/bin/$name
-	rt="$cri.containerd.runtimes.$name"
-	extra+="
-  [$rt]
-    runtime_type = \"io.containerd.runc.v2\"
-    [$rt.options]
-      BinaryName = \"$bin\"
-      Root = \"$CTRD_RUNC_ROOT\"
-      SystemdCgroup = false
-"
-	ctrd_write_config "$extra"
-	ctrd_start || return 0
-	ctrd_import "$(ctrd_image pause)" k8s.io
-	ctrd_import "$(ctrd_image busybox)" k8s.io
-	if ! cri ready --wait 30; then
-		grep -i -E 'level=(error|warning)' "$CTRD_LOG" | tail -n 20 | sed 's/^/#   /' >&2
-		ctrd_skip_file "the CRI plugin did not become ready"
-		return 0
-	fi
-	# The CRI plugin learns about imported images from events.
-	ctrd_retry 10 image_known "$CTRD_PAUSE_REF"
-	ctrd_retry 10 image_known "$CTRD_BUSYBOX_REF"
+	cri_start "$CRI_NETWORK" "$CRI_BRIDGE" "$CRI_SUBNET" hardrun-monitored \
+		hardrun-monitored="$CTRD_DIR/bin/hardrun-monitored" || return 0
 }
 
 teardown_file() {
@@ -129,11 +70,6 @@ teardown() {
 	cri cleanup >&2 || true
 }
 
-# cri ARGS...: the CRI client talking to this file's containerd.
-cri() {
-	/usr/bin/python3 "$BATS_TEST_DIRNAME/cri_client.py" \
-		--address "$CTRD_SOCK" --descriptor-cache "$CTRD_DIR/api.pb" "$@"
-}
 
 # pod_request NAME HANDLER [NETWORK_MODE]: a RunPodSandboxRequest as JSON.
 # NETWORK_MODE is POD (own network namespace, the default) or NODE.
@@ -149,9 +85,6 @@ pod_request() {
 		                   security_context: {namespace_options: {network: $net, pid: "CONTAINER", ipc: "POD"}}}}}'
 }
 
-image_known() {
-	cri ImageStatus "{\"image\": {\"image\": \"$1\"}}" | jq -e '.image.id != ""' >/dev/null
-}
 
 
 

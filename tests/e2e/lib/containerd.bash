@@ -444,3 +444,87 @@ assert_refused() {
 		[[ $text == *"$w"* ]] || _ctrd_fail "error does not contain '$w'" "$text" || return 1
 	done
 }
+
+# cri ARGS...: the CRI client (cri_client.py) talking to this file's
+# containerd.
+cri() {
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/cri_client.py" \
+		--address "$CTRD_SOCK" --descriptor-cache "$CTRD_DIR/api.pb" "$@"
+}
+
+image_known() {
+	cri ImageStatus "{\"image\": {\"image\": \"$1\"}}" | jq -e '.image.id != ""' >/dev/null
+}
+
+# cri_start NETWORK BRIDGE SUBNET DEFAULT NAME=BINARY...: containerd (after
+# ctrd_init) with the CRI plugin, a bridge network NETWORK of its own, and a
+# runc v2 handler NAME per argument, each running BINARY with the test's
+# runc root; DEFAULT is the default handler. Imports the pause and busybox
+# images into k8s.io and waits until the CRI plugin knows them. Returns 1,
+# having skipped the file, when containerd or the plugin does not come up.
+cri_start() {
+	local network=$1 bridge=$2 subnet=$3 default=$4 h name rt
+	shift 4
+	mkdir -p "$CTRD_DIR/cni/net.d" "$CTRD_DIR/cni/ipam"
+	cat >"$CTRD_DIR/cni/net.d/10-$network.conflist" <<CNI
+{
+  "cniVersion": "0.4.0",
+  "name": "$network",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "$bridge",
+      "isGateway": false,
+      "ipMasq": false,
+      "hairpinMode": false,
+      "ipam": {
+        "type": "host-local",
+        "ranges": [[{ "subnet": "$subnet" }]],
+        "dataDir": "$CTRD_DIR/cni/ipam"
+      }
+    }
+  ]
+}
+CNI
+	local cri='plugins."io.containerd.grpc.v1.cri"'
+	local config="[$cri]
+  sandbox_image = \"$CTRD_PAUSE_REF\"
+  restrict_oom_score_adj = true
+  stream_server_address = \"127.0.0.1\"
+  stream_server_port = \"0\"
+  netns_mounts_under_state_dir = true
+  enable_selinux = false
+  disable_apparmor = true
+  [$cri.containerd]
+    snapshotter = \"overlayfs\"
+    default_runtime_name = \"$default\"
+  [$cri.cni]
+    bin_dir = \"/usr/lib/cni\"
+    conf_dir = \"$CTRD_DIR/cni/net.d\"
+    max_conf_num = 1
+"
+	for h in "$@"; do
+		name=${h%%=*}
+		rt="$cri.containerd.runtimes.$name"
+		config+="
+  [$rt]
+    runtime_type = \"io.containerd.runc.v2\"
+    [$rt.options]
+      BinaryName = \"${h#*=}\"
+      Root = \"$CTRD_RUNC_ROOT\"
+      SystemdCgroup = false
+"
+	done
+	ctrd_write_config "$config"
+	ctrd_start || return 1
+	ctrd_import "$(ctrd_image pause)" k8s.io
+	ctrd_import "$(ctrd_image busybox)" k8s.io
+	if ! cri ready --wait 30; then
+		grep -i -E 'level=(error|warning)' "$CTRD_LOG" | tail -n 20 | sed 's/^/#   /' >&2
+		ctrd_skip_file "the CRI plugin did not become ready"
+		return 1
+	fi
+	# The CRI plugin learns about imported images from events.
+	ctrd_retry 10 image_known "$CTRD_PAUSE_REF"
+	ctrd_retry 10 image_known "$CTRD_BUSYBOX_REF"
+}
