@@ -8,6 +8,7 @@
 #include "cleanup.h"
 #include "host-fake.h"
 #include "tap.h"
+#include "json-text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,18 +170,7 @@ static const struct idmap_case cases[] = {
 static struct hr_json *
 parse (const char *text)
 {
-  cleanup_free char *s = strdup (text);
-  struct hr_json *v = NULL;
-  struct hr_error err = { 0 };
-  for (char *p = s; p && *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  if (s == NULL || hr_json_parse (s, strlen (s), "config.json", &v, &err) < 0)
-    {
-      printf ("Bail out! %s: %s\n", text, err.msg);
-      exit (1);
-    }
-  return v;
+  return hr_test_json ("config.json", text);
 }
 
 static void

@@ -18,6 +18,7 @@
 #include "cleanup.h"
 #include "host-fake.h"
 #include "tap.h"
+#include "json-text.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -1247,22 +1248,6 @@ bail_out (const char *fmt, ...)
   exit (1);
 }
 
-/* TEXT with ' turned into ", parsed. */
-static struct hr_json *
-parse (const char *what, const char *text)
-{
-  cleanup_free char *s = strdup (text);
-  struct hr_json *v = NULL;
-  struct hr_error err = { 0 };
-  if (s == NULL)
-    bail_out ("out of memory");
-  for (char *p = s; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  if (hr_json_parse (s, strlen (s), what, &v, &err) < 0)
-    bail_out ("%s: %s", what, err.msg);
-  return v;
-}
 
 static char *
 serialize (const struct hr_json *v)
@@ -1454,7 +1439,7 @@ check_document (const char *name, const struct hr_json *in, const struct hr_json
     }
   if (out)
     {
-      struct hr_json *want = parse ("expected config.json", out);
+      struct hr_json *want = hr_test_json ("expected config.json", out);
       bool same = hr_json_equal (want, doc);
       ok (same, "%s: config.json as expected", name);
       if (!same)
@@ -1476,7 +1461,7 @@ check_document (const char *name, const struct hr_json *in, const struct hr_json
         good = got != NULL;
       else
         {
-          struct hr_json *want = parse (checks[k].path, checks[k].json);
+          struct hr_json *want = hr_test_json (checks[k].path, checks[k].json);
           good = hr_json_equal (want, got);
           hr_json_free (want);
         }
@@ -1539,7 +1524,7 @@ run_policy_case (const struct policy_case *c)
     .apparmor_dir = "/etc/hardrun/apparmor",
     .state_dir = "/nonexistent/hardrun-state",
   };
-  cleanup_json struct hr_json *in = parse (c->name, c->in);
+  cleanup_json struct hr_json *in = hr_test_json (c->name, c->in);
   if (c->install_seccomp)
     install_seccomp (in);
   cleanup_json struct hr_json *doc = hr_json_copy (in);
@@ -1681,14 +1666,14 @@ run_process_case (const struct process_case *c)
   struct hr_policy_ctx ctx = { .profile = &profile, .container_id = "c1", .bundle_dir = "/b" };
   if (c->record)
     {
-      cleanup_json struct hr_json *record = parse ("record", c->record);
+      cleanup_json struct hr_json *record = hr_test_json ("record", c->record);
       if (hr_ceiling_from_record (record, &ceiling, &err) < 0)
         bail_out ("%s", err.msg);
     }
   else if (hr_ceiling_from_profile (&profile, &ceiling, &err) < 0)
     bail_out ("%s", err.msg);
 
-  cleanup_json struct hr_json *in = parse (c->name, c->in);
+  cleanup_json struct hr_json *in = hr_test_json (c->name, c->in);
   cleanup_json struct hr_json *doc = hr_json_copy (in);
   if (doc == NULL)
     bail_out ("out of memory");
@@ -1840,7 +1825,7 @@ run_flags_case (const struct flags_case *c)
   struct hr_policy_ctx ctx = { .profile = &profile, .container_id = "c1", .bundle_dir = "/b" };
   if (c->record)
     {
-      cleanup_json struct hr_json *record = parse ("record", c->record);
+      cleanup_json struct hr_json *record = hr_test_json ("record", c->record);
       if (hr_ceiling_from_record (record, &ceiling, &err) < 0)
         bail_out ("%s", err.msg);
     }

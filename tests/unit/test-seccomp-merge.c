@@ -7,6 +7,7 @@
 #include "cleanup.h"
 #include "policy/seccomp.h"
 #include "tap.h"
+#include "json-text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -232,16 +233,7 @@ static const struct merge_case cases[] = {
 static struct hr_json *
 parse_quoted (const char *text)
 {
-  char *buf = strdup (text);
-  for (char *p = buf; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  struct hr_json *v = NULL;
-  struct hr_error err = { 0 };
-  if (hr_json_parse (buf, strlen (buf), "case", &v, &err) < 0)
-    diag ("case does not parse: %s", err.msg);
-  free (buf);
-  return v;
+  return hr_test_json ("case", text);
 }
 
 static const uint64_t grid[] = { 0, 1, 2, 3, 11, 12, 13, 16, 31, 32, 36, 37, 38, 39, 40, 41, 45, 46, 47, 100,

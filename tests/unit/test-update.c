@@ -7,6 +7,7 @@
 #include "cleanup.h"
 #include "host-fake.h"
 #include "tap.h"
+#include "json-text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -112,18 +113,7 @@ static const struct argv_case argvs[] = {
 static struct hr_json *
 parse (const char *text)
 {
-  cleanup_free char *s = strdup (text);
-  struct hr_json *v = NULL;
-  struct hr_error err = { 0 };
-  for (char *p = s; p && *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  if (s == NULL || hr_json_parse (s, strlen (s), "resources", &v, &err) < 0)
-    {
-      printf ("Bail out! %s: %s\n", text, err.msg);
-      exit (1);
-    }
-  return v;
+  return hr_test_json ("resources", text);
 }
 
 static void
