@@ -106,6 +106,7 @@ struct mount
   unsigned major, minor;
   char *root;                   /* the directory of its filesystem it shows */
   char *point;                  /* where it is mounted */
+  char *layers;                 /* an overlay's lowerdir and upperdir, ':'-joined; else NULL */
 };
 
 static struct mount *mounts;
@@ -131,6 +132,53 @@ unescape (const char *s)
     }
   *o = '\0';
   return d;
+}
+
+/* The value of option NAME ("lowerdir=") in an overlay's super options
+ * OPTS, up to the next ',' that is not escaped, appended to OUT. */
+static void
+option_value (const char *opts, const char *name, char *out, size_t size)
+{
+  size_t n = strlen (name);
+  for (const char *p = opts; p && *p; p = strchr (p, ','), p = p ? p + 1 : NULL)
+    {
+      if (strncmp (p, name, n) != 0)
+        continue;
+      size_t len = strlen (out);
+      for (p += n; *p && *p != ',' && *p != '\n' && len + 2 < size; p++)
+        {
+          if (*p == '\\' && p[1])
+            p++;
+          out[len++] = *p;
+        }
+      out[len] = '\0';
+      return;
+    }
+}
+
+/* For an overlay mount's LINE of mountinfo, *RET (owned) is its lowerdir
+ * and upperdir joined by ':': the host directories whose content it shows.
+ * NULL for other filesystems. */
+static int
+overlay_layers (const char *line, char **ret)
+{
+  *ret = NULL;
+  const char *sep = strstr (line, " - ");
+  char fstype[64], source[PATH_MAX];
+  static char opts[PATH_MAX * 8], out[PATH_MAX * 8];
+  if (sep == NULL || strlen (sep) >= sizeof opts || sscanf (sep + 3, "%63s %4095s %s", fstype, source, opts) != 3
+      || strcmp (fstype, "overlay") != 0)
+    return 0;
+  out[0] = '\0';
+  option_value (opts, "lowerdir=", out, sizeof out);
+  if (out[0] && strlen (out) + 1 < sizeof out)
+    strcat (out, ":");
+  option_value (opts, "upperdir=", out, sizeof out);
+  cleanup_free char *u = unescape (out);
+  if (u == NULL)
+    return -ENOMEM;
+  *ret = steal_pointer (&u);
+  return 0;
 }
 
 /* Reads /proc/self/mountinfo once per process. */
@@ -168,7 +216,8 @@ read_mounts (void)
       m->minor = min;
       m->root = unescape (root);
       m->point = unescape (point);
-      if (m->root == NULL || m->point == NULL)
+      m->layers = NULL;
+      if (m->root == NULL || m->point == NULL || overlay_layers (line, &m->layers) < 0)
         {
           free (m->root);
           free (m->point);
@@ -195,10 +244,12 @@ join (const char *dir, const char *rest)
 }
 
 /* The path under which the first mount of the filesystem shows the object
- * that FD (at PATH) is. */
+ * that FD (at PATH) is; *RET_LAYERS (borrowed, may be NULL) the layers of
+ * the overlay it is on. */
 static char *
-identity_of (int fd, const char *path)
+identity_of (int fd, const char *path, const char **ret_layers)
 {
+  *ret_layers = NULL;
   if (read_mounts () < 0)
     return NULL;
   struct statx stx;
@@ -218,6 +269,7 @@ identity_of (int fd, const char *path)
     }
   if (mine == NULL || !hr_path_is_under (path, mine->point))
     return NULL;
+  *ret_layers = mine->layers;
   const char *rel = strcmp (mine->point, "/") == 0 ? path : path + strlen (mine->point);
   cleanup_free char *fspath = join (mine->root, rel);
   if (fspath == NULL)
@@ -311,7 +363,13 @@ hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *
   ret->rdev_major = major (st.st_rdev);
   ret->rdev_minor = minor (st.st_rdev);
   ret->path = strdup (buf);
-  ret->identity = identity_of (fd, buf);
+  const char *layers = NULL;
+  ret->identity = identity_of (fd, buf, &layers);
+  if (layers && (ret->layers = strdup (layers)) == NULL)
+    {
+      hr_host_object_release (ret);
+      return hr_error_set (err, ENOMEM, "out of memory");
+    }
   if (ret->identity == NULL && ret->path)
     ret->identity = strdup (buf);
   ret->swappable = swappable_parent (buf, &ret->swappable_uid);

@@ -88,6 +88,9 @@ struct hr_host_object
   char *swappable;
   /* the user who could, when it is one user (an owner), else -1 */
   long swappable_uid;
+  /* owned, NULL if none: when it is on an overlay, the overlay's lower
+   * and upper directories joined by ':', whose content it shows */
+  char *layers;
   unsigned type;                /* S_IFMT bits */
   unsigned rdev_major, rdev_minor;      /* a device node's number */
 };
@@ -98,7 +101,8 @@ hr_host_object_release (struct hr_host_object *o)
   free (o->path);
   free (o->identity);
   free (o->swappable);
-  o->path = o->identity = o->swappable = NULL;
+  free (o->layers);
+  o->path = o->identity = o->swappable = o->layers = NULL;
 }
 
 /* Resolves PATH (absolute) into *RET. Fails with -ENOENT or -ENOTDIR when it

@@ -183,6 +183,20 @@ hr_host_object_why_sensitive (const struct hr_host_object *o, const char **what)
       why = hr_host_path_why_sensitive (o->identity);
       *what = o->identity;
     }
+  /* an overlay shows its layers: one of the host's tree is as good as it */
+  for (const char *l = o->layers; why == NULL && l && *l;)
+    {
+      static char layer[PATH_MAX];
+      size_t n = strcspn (l, ":");
+      if (n < sizeof layer)
+        {
+          memcpy (layer, l, n);
+          layer[n] = '\0';
+          if ((why = hr_host_path_why_sensitive (layer)) != NULL)
+            *what = layer;
+        }
+      l += n + (l[n] == ':');
+    }
   if (why == NULL && o->type == S_IFBLK)
     why = "a block device";
   else if (why == NULL && o->type == S_IFCHR && !harmless_char_device (o->rdev_major, o->rdev_minor))
@@ -314,6 +328,9 @@ check_bind (struct hr_apply *a, const struct hr_json *spec, struct hr_json *m, s
       if (what == o.identity && strcmp (o.identity, o.path) != 0)
         hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": what is mounted there is the host's \"%s\": %s", norm,
                     dest_norm, what, why);
+      else if (what != norm && what != o.path && what != o.identity)
+        hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": the overlay mounted there shows the host's \"%s\": %s",
+                    norm, dest_norm, what, why);
       else
         hr_refusal (a, field, "bind mount of \"%s\" at \"%s\": %s", what, dest_norm, why);
       return 0;

@@ -238,6 +238,21 @@ volume_bound_to() {
 	assert_output_contains refused "what is mounted there is the host's"
 }
 
+@test "hardening: a local volume that is an overlay of the host's / is refused" {
+	local up="$DOCKER_TMP/ov-up" work="$DOCKER_TMP/ov-work"
+	mkdir -p "$up" "$work"
+	docker volume rm -f hardrun-ovvol >/dev/null 2>&1 || true
+	docker volume create --driver local -o type=overlay -o device=overlay -o o="lowerdir=/,upperdir=$up,workdir=$work" \
+		hardrun-ovvol >/dev/null
+	# the attack is real: under plain runc the container reads the host's files
+	run docker run --rm --runtime runc --network none -v hardrun-ovvol:/x "$E2E_IMAGE" cat /x/etc/hostname
+	[ "$status" -eq 0 ] && [ "$output" = "$(cat /etc/hostname)" ] || e2e_fail "bare runc:" "$output"
+	run docker run --rm --runtime hardrun --network none -v hardrun-ovvol:/x "$E2E_IMAGE" cat /x/etc/hostname
+	docker volume rm -f hardrun-ovvol >/dev/null
+	assert_failure
+	assert_output_contains refused "the overlay mounted there shows the host's" "the host's root filesystem"
+}
+
 @test "plumbing: an ordinary local volume still works" {
 	docker volume rm -f hardrun-plainvol >/dev/null 2>&1 || true
 	docker volume create hardrun-plainvol >/dev/null

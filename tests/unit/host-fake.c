@@ -34,7 +34,7 @@ struct table
   size_t n;
 };
 
-static struct table loaded_profiles, namespaces, realpaths, identities, swappables, devices, sockets, userns_uid,
+static struct table loaded_profiles, namespaces, realpaths, identities, swappables, devices, sockets, layers, userns_uid,
   userns_gid, image;
 unsigned hr_fake_userns_calls = 0;
 bool hr_fake_has_cgroupns = false;
@@ -107,6 +107,7 @@ hr_fake_reset (void)
   table_clear (&swappables);
   table_clear (&devices);
   table_clear (&sockets);
+  table_clear (&layers);
   table_clear (&userns_uid);
   table_clear (&userns_gid);
   hr_fake_userns_calls = 0;
@@ -329,6 +330,12 @@ hr_fake_set_swappable (const char *path, const char *why)
 }
 
 void
+hr_fake_set_layers (const char *path, const char *l)
+{
+  table_set (&layers, path, l, true);
+}
+
+void
 hr_fake_set_type (const char *path, char type, unsigned major, unsigned minor)
 {
   char v[32];
@@ -356,6 +363,8 @@ hr_host_resolve (const char *path, struct hr_host_object *ret, struct hr_error *
   const struct entry *id = table_find (&identities, to);
   const struct entry *sw = table_find (&swappables, to);
   const struct entry *dev = table_find (&devices, to);
+  const struct entry *lay = table_find (&layers, to);
+  ret->layers = lay ? xstrdup (lay->value) : NULL;
   ret->path = xstrdup (to);
   ret->identity = xstrdup (id ? id->value : to);
   ret->swappable = sw ? xstrdup (sw->value) : NULL;

@@ -58,6 +58,8 @@ void hr_fake_set_image_entry (const char *hostpath, const char *what);
 void hr_fake_set_identity (const char *path, const char *identity);
 /* a directory above it that others could change (default: none) */
 void hr_fake_set_swappable (const char *path, const char *why);
+/* the layers of the overlay it is on, ':'-joined (default: none) */
+void hr_fake_set_layers (const char *path, const char *layers);
 /* its type: 'b' or 'c' (a device node with that number), 'f' (a regular
  * file), 'd' (a directory, the default) */
 void hr_fake_set_type (const char *path, char type, unsigned major, unsigned minor);

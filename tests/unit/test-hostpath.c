@@ -110,13 +110,19 @@ main (void)
   close (open (at ("file"), O_CREAT | O_WRONLY, 0644));
 
   /* Mounts first: the resolver reads the mount table once per process. */
-  bool bound = false, tmp = false;
+  bool bound = false, tmp = false, overlay = false;
   if (geteuid () == 0 && unshare (CLONE_NEWNS) == 0 && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
     {
       mkdir (at ("vol"), 0755);
       mkdir (at ("vol2"), 0755);
       bound = mount ("/", at ("vol"), NULL, MS_BIND, NULL) == 0;
       tmp = mount ("tmpfs", at ("vol2"), "tmpfs", 0, "size=64k") == 0;
+      mkdir (at ("ovu"), 0755);
+      mkdir (at ("ovw"), 0755);
+      mkdir (at ("ov"), 0755);
+      char opts[PATH_MAX * 3];
+      snprintf (opts, sizeof opts, "lowerdir=/etc,upperdir=%s,workdir=%s", at ("ovu"), at ("ovw"));
+      overlay = mount ("overlay", at ("ov"), "overlay", 0, opts) == 0;
     }
 
   check_leads (at ("rel"), at ("a/b"), "a relative symlink");
@@ -161,6 +167,15 @@ main (void)
     }
   else
     diag ("skipped the identity checks: binding needs root and a mount namespace");
+  if (overlay)
+    {
+      int r = resolve (at ("ov/ssl"), &leads, &o);
+      ok (r == 0 && o.layers && strncmp (o.layers, "/etc:", 5) == 0, "an overlay's layers: /etc first");
+      hr_host_object_release (&o);
+      umount2 (at ("ov"), MNT_DETACH);
+    }
+  else
+    diag ("skipped the overlay check: it needs root and a mount namespace");
 
   /* directories others could change */
   mkdir (at ("shared"), 0777);

@@ -62,6 +62,7 @@ struct host
   const char *realpath[4][2];   /* path -> target */
   const char *identity[2][2];   /* resolved path -> what is mounted there */
   const char *swappable[2][2];  /* resolved path -> who could swap it */
+  const char *layers[1][2];     /* resolved path -> its overlay's layers */
   struct
   {
     const char *path;
@@ -620,6 +621,16 @@ static const struct policy_case cases[] = {
       .refused = true },
     .ro_host_paths = { "/run" },
     .host = { .identity = { { "/var/lib/containers/storage/volumes/v/_data", "/run" } } } },
+  { "mounts: a volume that is an overlay of the host's / is judged as /", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/var/lib/docker/volumes/v/_data", "/v", "['rbind','nosuid','nodev']")),
+    { .findings = { REFUSED ("mounts", "the overlay mounted there shows the host's \"/\": the host's root "
+                                       "filesystem") },
+      .refused = true },
+    .host = { .layers = { { "/var/lib/docker/volumes/v/_data", "/:/var/lib/docker/volumes/v/up" } } } },
+  { "mounts: an overlay of ordinary layers", NULL, ONLY ("mounts", "enforce"),
+    MOUNTS1 (BIND ("/srv/ov", "/v", "['rbind','nosuid','nodev']")),
+    { 0 },
+    .host = { .layers = { { "/srv/ov", "/srv/lower1:/srv/lower2:/srv/upper" } } } },
   { "mounts: a volume that is a block device", NULL, ONLY ("mounts", "enforce"),
     MOUNTS1 (BIND ("/var/lib/docker/volumes/v/_data", "/v", "['rbind','nosuid','nodev']")),
     { .findings = { REFUSED ("mounts", "\"/var/lib/docker/volumes/v/_data\" at \"/v\": a block device") },
@@ -1362,6 +1373,8 @@ setup_host (const struct host *h)
     hr_fake_set_realpath (h->realpath[i][0], h->realpath[i][1]);
   for (size_t i = 0; i < 2 && h->identity[i][0]; i++)
     hr_fake_set_identity (h->identity[i][0], h->identity[i][1]);
+  for (size_t i = 0; i < 1 && h->layers[i][0]; i++)
+    hr_fake_set_layers (h->layers[i][0], h->layers[i][1]);
   for (size_t i = 0; i < 2 && h->swappable[i][0]; i++)
     hr_fake_set_swappable (h->swappable[i][0], h->swappable[i][1]);
   for (size_t i = 0; i < 2 && h->type[i].path; i++)
