@@ -9,6 +9,7 @@
 #include "config.h"
 #include "host.h"
 #include "cleanup.h"
+#include "spec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,26 +33,8 @@ read_map (const char *path, char **ret, struct hr_error *err)
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return hr_error_setsys (err, errno, "cannot open \"%s\"", path);
-  cleanup_free char *buf = malloc (MAX_MAP_BYTES + 1);
-  if (buf == NULL)
-    return hr_error_set (err, ENOMEM, "out of memory");
-  size_t len = 0;
-  for (;;)
-    {
-      ssize_t n = read (fd, buf + len, MAX_MAP_BYTES - len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return hr_error_setsys (err, errno, "cannot read \"%s\"", path);
-      if (n == 0)
-        break;
-      len += (size_t) n;
-      if (len == MAX_MAP_BYTES)
-        return hr_error_set (err, EFBIG, "\"%s\" is larger than %d bytes", path, MAX_MAP_BYTES);
-    }
-  buf[len] = '\0';
-  *ret = steal_pointer (&buf);
-  return 0;
+  size_t len;
+  return hr_read_stream_limited (fd, path, MAX_MAP_BYTES, ret, &len, err);
 }
 
 static int

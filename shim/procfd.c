@@ -1,6 +1,7 @@
 #include "config.h"
 #include "procfd.h"
 #include "cleanup.h"
+#include "spec.h"
 #include "writeback.h"
 
 #include <errno.h>
@@ -55,37 +56,7 @@ hr_procfd_read (int fd, const char *display, size_t max, char **ret, size_t *ret
   cleanup_close int rfd = open (self, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (rfd < 0)
     return hr_error_setsys (err, errno, "%s: cannot open", display);
-  size_t cap = 4096, len = 0;
-  cleanup_free char *buf = malloc (cap);
-  if (buf == NULL)
-    return hr_error_set (err, ENOMEM, "out of memory");
-  for (;;)
-    {
-      if (len + 1 >= cap)
-        {
-          if (cap > max)
-            return hr_error_set (err, EFBIG, "%s: larger than %zu bytes", display, max);
-          char *nb = realloc (buf, cap * 2);
-          if (nb == NULL)
-            return hr_error_set (err, ENOMEM, "out of memory");
-          buf = nb;
-          cap *= 2;
-        }
-      ssize_t n = read (rfd, buf + len, cap - len - 1);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return hr_error_setsys (err, errno, "%s: read", display);
-      if (n == 0)
-        break;
-      len += (size_t) n;
-      if (len > max)
-        return hr_error_set (err, EFBIG, "%s: larger than %zu bytes", display, max);
-    }
-  buf[len] = '\0';
-  *ret = steal_pointer (&buf);
-  *ret_len = len;
-  return 0;
+  return hr_read_stream_limited (rfd, display, max, ret, ret_len, err);
 }
 
 int

@@ -299,6 +299,42 @@ hr_process_validate (const struct hr_json *process, const char *name, struct hr_
 /* Files                                                               */
 
 int
+hr_read_stream_limited (int fd, const char *name, size_t max, char **ret, size_t *ret_len, struct hr_error *err)
+{
+  size_t cap = 4096, len = 0;
+  cleanup_free char *buf = malloc (cap + 1);
+  if (buf == NULL)
+    return hr_error_set (err, ENOMEM, "out of memory");
+  for (;;)
+    {
+      if (len == cap)
+        {
+          if (cap > max)
+            return hr_error_set (err, EFBIG, "%s: larger than %zu bytes", name, max);
+          char *n = realloc (buf, 2 * cap + 1);
+          if (n == NULL)
+            return hr_error_set (err, ENOMEM, "out of memory");
+          buf = n;
+          cap *= 2;
+        }
+      ssize_t n = read (fd, buf + len, cap - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return hr_error_setsys (err, errno, "%s: read", name);
+      if (n == 0)
+        break;
+      len += (size_t) n;
+    }
+  if (len > max)
+    return hr_error_set (err, EFBIG, "%s: larger than %zu bytes", name, max);
+  buf[len] = '\0';
+  *ret = steal_pointer (&buf);
+  *ret_len = len;
+  return 0;
+}
+
+int
 hr_read_fd_limited (int fd, const char *name, size_t max, char **ret, size_t *ret_len, struct hr_error *err)
 {
   struct stat st;

@@ -46,4 +46,8 @@ int hr_process_validate (const struct hr_json *process, const char *name, struct
 /* Reads the whole file at FD with the JSON size limit. */
 int hr_read_fd_limited (int fd, const char *name, size_t max, char **ret, size_t *ret_len, struct hr_error *err);
 
+/* Reads FD (a pipe, a procfs file, any stream) to its end, at most MAX
+ * bytes: *RET owned and NUL-terminated. NAME names it in messages. */
+int hr_read_stream_limited (int fd, const char *name, size_t max, char **ret, size_t *ret_len, struct hr_error *err);
+
 #endif

@@ -17,43 +17,6 @@
 /* A resources document is small; Docker's is a few hundred bytes. */
 #define MAX_RESOURCES_BYTES (1024u * 1024)
 
-/* Reads FD to its end, at most MAX bytes. */
-static int
-read_stream (int fd, const char *name, size_t max, char **ret, size_t *ret_len, struct hr_error *err)
-{
-  size_t cap = 4096, len = 0;
-  cleanup_free char *buf = malloc (cap + 1);
-  if (buf == NULL)
-    return hr_error_set (err, ENOMEM, "out of memory");
-  for (;;)
-    {
-      if (len == cap)
-        {
-          if (cap > max)
-            return hr_error_set (err, EFBIG, "%s: larger than %zu bytes", name, max);
-          char *n = realloc (buf, 2 * cap + 1);
-          if (n == NULL)
-            return hr_error_set (err, ENOMEM, "out of memory");
-          buf = n;
-          cap *= 2;
-        }
-      ssize_t n = read (fd, buf + len, cap - len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return hr_error_setsys (err, errno, "%s: read", name);
-      if (n == 0)
-        break;
-      len += (size_t) n;
-    }
-  if (len > max)
-    return hr_error_set (err, EFBIG, "%s: larger than %zu bytes", name, max);
-  buf[len] = '\0';
-  *ret = steal_pointer (&buf);
-  *ret_len = len;
-  return 0;
-}
-
 /* Puts DATA where the runtime will read "-": a memory file on fd 0. */
 static int
 replace_stdin (const char *data, size_t len, struct hr_error *err)
@@ -79,7 +42,7 @@ load_resources (const char *from, struct hr_json **ret, struct hr_error *err)
   const char *name = strcmp (from, "-") == 0 ? "resources (standard input)" : from;
   if (strcmp (from, "-") == 0)
     {
-      r = read_stream (STDIN_FILENO, name, MAX_RESOURCES_BYTES, &buf, &len, err);
+      r = hr_read_stream_limited (STDIN_FILENO, name, MAX_RESOURCES_BYTES, &buf, &len, err);
       if (r == 0)
         r = replace_stdin (buf, len, err);
     }
@@ -89,7 +52,7 @@ load_resources (const char *from, struct hr_json **ret, struct hr_error *err)
       cleanup_close int fd = open (from, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
       if (fd < 0)
         return hr_error_setsys (err, errno, "cannot open resources file \"%s\"", from);
-      r = read_stream (fd, name, MAX_RESOURCES_BYTES, &buf, &len, err);
+      r = hr_read_stream_limited (fd, name, MAX_RESOURCES_BYTES, &buf, &len, err);
     }
   if (r < 0)
     return r;
