@@ -111,11 +111,11 @@ main (void)
 
   /* Mounts first: the resolver reads the mount table once per process. */
   bool bound = false, tmp = false, overlay = false;
-  if (geteuid () == 0 && unshare (CLONE_NEWNS) == 0 && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+  if (geteuid () == 0 && unshare (CLONE_NEWNS) == 0 && mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0)
     {
       mkdir (at ("vol"), 0755);
       mkdir (at ("vol2"), 0755);
-      bound = mount ("/", at ("vol"), NULL, MS_BIND, NULL) == 0;
+      bound = mount ("/", at ("vol"), "none", MS_BIND, NULL) == 0;
       tmp = mount ("tmpfs", at ("vol2"), "tmpfs", 0, "size=64k") == 0;
       mkdir (at ("ovu"), 0755);
       mkdir (at ("ovw"), 0755);
