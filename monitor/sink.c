@@ -49,6 +49,8 @@ struct hr_sink
 static int
 open_file (struct hr_sink *s)
 {
+  if (s->target == NULL)
+    return -EINVAL;
   int fd = open (s->target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
   if (fd < 0)
     return -errno;

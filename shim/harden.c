@@ -624,13 +624,15 @@ hr_harden_exec (const struct hr_cmdline *cmd, struct hr_settings *s, struct hr_r
   if (record == NULL && !runtime_has (cmd, s))
     return 0;                   /* the runtime says so itself, as runc would */
   r = hr_settings_select (s, cmd, NULL, hr_json_string (hr_json_get (record, "profile")), err);
-  if (r == 0)
+  if (r < 0)
     {
-      /* a container handed to hardrun-monitor needs a listener for the exec */
-      hr_monitor_standin (&s->policy, record);
-      fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
-      r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);
+      audit_decision (cmd, s, NULL, NULL, NULL, err->msg, false);
+      return r;
     }
+  /* a container handed to hardrun-monitor needs a listener for the exec */
+  hr_monitor_standin (&s->policy, record);
+  fill_ctx (cmd, s, &ctx, seccomp_dir, apparmor_dir, sizeof seccomp_dir);
+  r = record ? hr_ceiling_from_record (record, &c, err) : hr_ceiling_from_profile (&s->profile, &c, err);
   if (r < 0)
     {
       audit_decision (cmd, s, NULL, NULL, NULL, err->msg, false);

@@ -88,13 +88,11 @@ walk (const char *path, int *ret_fd, struct hr_error *err)
       if (*p == '/' && !S_ISDIR (st.st_mode))
         return hr_error_set (err, ENOTDIR, "\"%s\" is not a directory", comp);
       close (dir);
-      dir = fd;
-      fd = -1;
+      dir = steal_fd (&fd);
     }
   if (r < 0)
     return hr_error_set (err, -r, "a component is too long");
-  *ret_fd = dir;
-  dir = -1;
+  *ret_fd = steal_fd (&dir);
   return 0;
 }
 

@@ -62,7 +62,7 @@ static struct watch *
 watch_find (struct watch *w, size_t n, const char *name)
 {
   for (size_t i = 0; i < n; i++)
-    if (strcmp (w[i].name, name) == 0)
+    if (w[i].name && name && strcmp (w[i].name, name) == 0)
       return &w[i];
   return NULL;
 }

@@ -1026,7 +1026,7 @@ hr_ctl_seccomp (struct hr_apply *a, struct hr_json *spec, struct hr_error *err)
    * socketcall's and may find them in conflict there: check what runc
    * would load, rather than let it fail later with less to say. */
   if (merged && hr_json_len (hr_json_get (merged, "architectures")) > 1
-      && (r = hr_seccomp_check (merged, &e)) < 0)
+      && hr_seccomp_check (merged, &e) < 0)
     {
       hr_refusal (a, "linux.seccomp", "the combination of the container's own filter with seccomp profile \"%s\" "
                   "does not compile for its architectures: %s; hardrun does not replace the filter with a looser one",
