@@ -89,19 +89,7 @@ capture_runtime_default() {
 }
 
 teardown_file() {
-	local - sandboxes id
-	set +e
-	[[ -n ${CTRD_DIR-} ]] || return 0
-	[[ -S ${CTRD_SOCK-} ]] && cri cleanup >/dev/null 2>&1
-	sandboxes=$(ls "$CTRD_DIR/root/io.containerd.grpc.v1.cri/sandboxes" 2>/dev/null)
-	ctrd_cleanup k8s.io
-	if [[ -n ${KUBE_BRIDGE-} ]] && ip link show "$KUBE_BRIDGE" >/dev/null 2>&1; then
-		ip link delete "$KUBE_BRIDGE"
-	fi
-	rm -f /var/lib/cni/results/"$CTRD_NS"-*
-	for id in $sandboxes; do
-		rm -f /var/lib/cni/results/cni-loopback-"$id"-lo
-	done
+	cri_stop "${KUBE_BRIDGE-}" "${CTRD_NS-}"
 }
 
 teardown() {

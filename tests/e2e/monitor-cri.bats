@@ -44,22 +44,8 @@ EOF
 }
 
 teardown_file() {
-	local - sandboxes id
-	set +e # best effort: keep going past whatever fails
 	[[ -s ${BATS_FILE_TMPDIR}/monitor.pid ]] && kill "$(cat "$BATS_FILE_TMPDIR/monitor.pid")"
-	[[ -n ${CTRD_DIR-} ]] || return 0
-	[[ -S ${CTRD_SOCK-} ]] && cri cleanup >/dev/null 2>&1
-	# Sandbox IDs, to find the CNI result cache entries if the daemon could
-	# not tear the networks down itself.
-	sandboxes=$(ls "$CTRD_DIR/root/io.containerd.grpc.v1.cri/sandboxes" 2>/dev/null)
-	ctrd_cleanup k8s.io
-	if [[ -n ${CRI_BRIDGE-} ]] && ip link show "$CRI_BRIDGE" >/dev/null 2>&1; then
-		ip link delete "$CRI_BRIDGE"
-	fi
-	[[ -n ${CRI_NETWORK-} ]] && rm -f /var/lib/cni/results/"$CRI_NETWORK"-*
-	for id in $sandboxes; do
-		rm -f /var/lib/cni/results/cni-loopback-"$id"-lo
-	done
+	cri_stop "${CRI_BRIDGE-}" "${CRI_NETWORK-}"
 }
 
 setup() {

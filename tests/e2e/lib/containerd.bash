@@ -528,3 +528,23 @@ CNI
 	ctrd_retry 10 image_known "$CTRD_PAUSE_REF"
 	ctrd_retry 10 image_known "$CTRD_BUSYBOX_REF"
 }
+
+# cri_stop BRIDGE NETWORK: the other half of cri_start, best effort: the
+# pods, containerd, the bridge and CNI's result cache entries (which name
+# the sandboxes, in case the daemon could not tear the networks down).
+cri_stop() {
+	local - bridge=$1 network=$2 sandboxes id
+	set +e
+	[[ -n ${CTRD_DIR-} ]] || return 0
+	[[ -S ${CTRD_SOCK-} ]] && cri cleanup >/dev/null 2>&1
+	sandboxes=$(ls "$CTRD_DIR/root/io.containerd.grpc.v1.cri/sandboxes" 2>/dev/null)
+	ctrd_cleanup k8s.io
+	if [[ -n $bridge ]] && ip link show "$bridge" >/dev/null 2>&1; then
+		ip link delete "$bridge"
+	fi
+	[[ -n $network ]] && rm -f /var/lib/cni/results/"$network"-*
+	for id in $sandboxes; do
+		rm -f /var/lib/cni/results/cni-loopback-"$id"-lo
+	done
+	return 0
+}
